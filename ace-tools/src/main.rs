@@ -1,0 +1,2 @@
+//! The `ace` command.
+fn main() {}
