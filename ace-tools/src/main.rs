@@ -1,2 +1,29 @@
-//! The `ace` command.
-fn main() {}
+//! `ace`: the ACE workspace on the command line. This is the only crate that opens sockets,
+//! reads files or looks at the wall clock; every protocol decision is made by the sans-IO
+//! library crates.
+
+use clap::{Parser, Subcommand};
+
+/// ACE on the command line: a loopback demo, servers, a token decoder and a key generator.
+#[derive(Parser)]
+#[command(name = "ace", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+// Each subcommand lives in its own module with `pub struct Args` and `pub fn run(Args)`.
+#[derive(Subcommand)]
+enum Command {}
+
+fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    let result: Result<(), Box<dyn std::error::Error>> = match cli.command {};
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
