@@ -3,9 +3,16 @@
 
 extern crate alloc;
 
-mod error;
 pub mod env;
+mod error;
+pub mod message;
 pub mod registry;
+pub mod scope;
 
 pub use error::Error;
+pub use message::{
+    AccessTokenRequest, AccessTokenResponse, AceMessage, Confirmation, CreationHints,
+    ErrorResponse, IntrospectionRequest, IntrospectionResponse, ParamMap,
+};
 pub use registry::{AceErrorCode, AceProfile, ContentFormat, GrantType, TokenType};
+pub use scope::{AifScope, RestMethodSet, Scope, TextScope};
