@@ -1,0 +1,245 @@
+//! Protecting requests and responses (RFC 8613 §8.1, §8.3).
+
+use coap_message::WithSortedOptions;
+use coap_message::{Code, MessageOption, MinimalWritableMessage, OptionNumber, ReadableMessage};
+
+use crate::aad::{MAX_AAD_LEN, aad};
+use crate::error::Error;
+use crate::exchange::{EchoChallenge, RequestId, ResponsePartialIv};
+use crate::option_class::{ECHO, OBSERVE, OptionClass, PROXY_URI, classify};
+use crate::oscore_option::{MAX_ENCODED_LEN, OSCORE, OscoreOption};
+use crate::partial_iv::PartialIv;
+use crate::plaintext::PlaintextWriter;
+use crate::security_context::{Bytes, MAX_ECHO_LEN, SecurityContext};
+use crate::sequence_store::SequenceStore;
+
+/// CoAP 0.02 POST: the outer code of requests (RFC 8613 §4.2).
+pub const POST: u8 = 0x02;
+/// CoAP 0.05 FETCH: the outer code of Observe requests (RFC 8613 §4.2).
+pub const FETCH: u8 = 0x05;
+/// CoAP 2.04 Changed: the outer code of responses (RFC 8613 §4.2).
+pub const CHANGED: u8 = 0x44;
+/// CoAP 2.05 Content: the outer code of Observe responses (RFC 8613 §4.2).
+pub const CONTENT: u8 = 0x45;
+
+pub(crate) fn add<O: MinimalWritableMessage>(out: &mut O, n: u16, v: &[u8]) -> Result<(), Error> {
+    let n = O::OptionNumber::new(n).map_err(|_| Error::OutputMessage)?;
+    out.add_option(n, v).map_err(|_| Error::OutputMessage)
+}
+
+pub(crate) fn set_code<O: MinimalWritableMessage>(out: &mut O, code: u8) -> Result<(), Error> {
+    out.set_code(O::Code::new(code).map_err(|_| Error::OutputMessage)?);
+    Ok(())
+}
+
+fn is_request_code(code: u8) -> bool {
+    code >> 5 == 0 && code != 0
+}
+
+fn is_response_code(code: u8) -> bool {
+    (2..=5).contains(&(code >> 5))
+}
+
+impl<S: SequenceStore> SecurityContext<S> {
+    /// RFC 8613 §8.1: protect `request` into `out`, using `buf` for the plaintext and then the
+    /// ciphertext (it needs room for the inner code, class E options, payload and the tag).
+    ///
+    /// Class E options go into the plaintext; Uri-Host, Uri-Port, Proxy-Scheme and the outer
+    /// Observe stay outside (§4.1); the outer code is POST, or FETCH with Observe (§4.2).
+    /// Token, message ID and type are the caller's (they are not part of OSCORE). Returns the
+    /// binding to verify the response with. Allocates nothing.
+    pub fn protect_request<M, O>(
+        &mut self,
+        request: &M,
+        buf: &mut [u8],
+        out: &mut O,
+    ) -> Result<RequestId, Error>
+    where
+        M: ReadableMessage + WithSortedOptions,
+        O: MinimalWritableMessage,
+    {
+        let code: u8 = request.code().into();
+        if !is_request_code(code) {
+            return Err(Error::InvalidCode);
+        }
+        if request.options().any(|o| o.number() == PROXY_URI) {
+            return Err(Error::InvalidProxyUri);
+        }
+        let observe = request.options().any(|o| o.number() == OBSERVE);
+        let piv = self.reserve_sequence_number()?;
+        let mut w = PlaintextWriter::new(buf, code)?;
+        for o in request.options() {
+            match classify(o.number()) {
+                OptionClass::Inner | OptionClass::Both => w.option(o.number(), o.value())?,
+                OptionClass::Outer => {}
+            }
+        }
+        let (buf, pt_len) = w.finish(request.payload())?;
+        let encoded_piv = piv.encode();
+        let kid = self.sender_id;
+        let nonce = crate::nonce::nonce(kid.as_bytes(), encoded_piv.as_bytes(), self.common_iv());
+        let mut aad_buf = [0u8; MAX_AAD_LEN];
+        let aad_len = aad(
+            &mut aad_buf,
+            self.alg.cose_id(),
+            kid.as_bytes(),
+            encoded_piv.as_bytes(),
+        )?;
+        let ct_len = self.sender_cipher.seal(
+            nonce.get(..self.alg.nonce_len()).unwrap_or(&[]),
+            aad_buf.get(..aad_len).unwrap_or(&[]),
+            buf,
+            pt_len,
+        )?;
+        self.consume_sequence_number();
+
+        let option = OscoreOption {
+            partial_iv: Some(piv),
+            kid_context: self.id_context.as_ref().map(|c| c.as_bytes()),
+            kid: Some(kid.as_bytes()),
+        };
+        let mut opt_buf = [0u8; MAX_ENCODED_LEN];
+        let opt = option.encode(&mut opt_buf)?;
+        set_code(out, if observe { FETCH } else { POST })?;
+        let mut oscore_written = false;
+        for o in request.options() {
+            if classify(o.number()) == OptionClass::Inner {
+                continue;
+            }
+            if !oscore_written && o.number() > OSCORE {
+                add(out, OSCORE, opt)?;
+                oscore_written = true;
+            }
+            add(out, o.number(), o.value())?;
+        }
+        if !oscore_written {
+            add(out, OSCORE, opt)?;
+        }
+        out.set_payload(buf.get(..ct_len).unwrap_or(&[]))
+            .map_err(|_| Error::OutputMessage)?;
+        Ok(RequestId {
+            kid,
+            piv,
+            notification_number: None,
+        })
+    }
+
+    /// RFC 8613 §8.3: protect `response` to the request `request` into `out`.
+    ///
+    /// With [`ResponsePartialIv::Own`], or whenever the response carries Observe (a
+    /// notification, §4.1.3.5.2), the server's own sequence number is used and sent as Partial
+    /// IV; otherwise the request's nonce is reused and the OSCORE option is empty. The inner
+    /// Observe of a notification is empty and the outer carries the value (§4.1.3.5.2); the
+    /// outer code is 2.04, or 2.05 with Observe (§4.2).
+    pub fn protect_response<M, O>(
+        &mut self,
+        request: &RequestId,
+        response: &M,
+        partial_iv: ResponsePartialIv,
+        buf: &mut [u8],
+        out: &mut O,
+    ) -> Result<(), Error>
+    where
+        M: ReadableMessage + WithSortedOptions,
+        O: MinimalWritableMessage,
+    {
+        let code: u8 = response.code().into();
+        if !is_response_code(code) {
+            return Err(Error::InvalidCode);
+        }
+        let observe = response.options().any(|o| o.number() == OBSERVE);
+        let mut w = PlaintextWriter::new(buf, code)?;
+        for o in response.options() {
+            match classify(o.number()) {
+                OptionClass::Inner => w.option(o.number(), o.value())?,
+                OptionClass::Both => w.option(o.number(), &[])?,
+                OptionClass::Outer => {}
+            }
+        }
+        let (buf, pt_len) = w.finish(response.payload())?;
+        let own = observe || partial_iv == ResponsePartialIv::Own;
+        self.seal_response(request, own, buf, pt_len, out, |out| {
+            for o in response.options() {
+                if o.number() == OBSERVE {
+                    add(out, OBSERVE, o.value())?;
+                }
+            }
+            Ok(observe)
+        })
+    }
+
+    /// RFC 8613 Appendix B.1.2 / RFC 9175 §2.4: answer an authentic request received while the
+    /// replay window is unknown with a protected 4.01 that carries only `echo` (1..=40 bytes,
+    /// chosen by the caller, unpredictable), using the server's own Partial IV. The next request
+    /// that repeats `echo` re-establishes the window.
+    pub fn protect_echo_challenge<O: MinimalWritableMessage>(
+        &mut self,
+        challenge: EchoChallenge,
+        echo: &[u8],
+        buf: &mut [u8],
+        out: &mut O,
+    ) -> Result<(), Error> {
+        if echo.is_empty() {
+            return Err(Error::OutputMessage);
+        }
+        let value = Bytes::<MAX_ECHO_LEN>::new(echo, Error::OutputMessage)?;
+        let mut w = PlaintextWriter::new(buf, crate::error::UNAUTHORIZED)?;
+        w.option(ECHO, echo)?;
+        let (buf, pt_len) = w.finish(&[])?;
+        self.seal_response(&challenge.request, true, buf, pt_len, out, |_| Ok(false))?;
+        self.pending_echo = Some(value);
+        Ok(())
+    }
+
+    fn seal_response<O: MinimalWritableMessage>(
+        &mut self,
+        request: &RequestId,
+        own_piv: bool,
+        buf: &mut [u8],
+        pt_len: usize,
+        out: &mut O,
+        outer_observe: impl FnOnce(&mut O) -> Result<bool, Error>,
+    ) -> Result<(), Error> {
+        let req_piv = request.piv.encode();
+        let mut aad_buf = [0u8; MAX_AAD_LEN];
+        let aad_len = aad(
+            &mut aad_buf,
+            self.alg.cose_id(),
+            request.kid.as_bytes(),
+            req_piv.as_bytes(),
+        )?;
+        let own: Option<PartialIv> = if own_piv {
+            Some(self.reserve_sequence_number()?)
+        } else {
+            None
+        };
+        let nonce = match own {
+            Some(p) => self.nonce(self.sender_id.as_bytes(), p),
+            None => {
+                crate::nonce::nonce(request.kid.as_bytes(), req_piv.as_bytes(), self.common_iv())
+            }
+        };
+        let ct_len = self.sender_cipher.seal(
+            nonce.get(..self.alg.nonce_len()).unwrap_or(&[]),
+            aad_buf.get(..aad_len).unwrap_or(&[]),
+            buf,
+            pt_len,
+        )?;
+        if own.is_some() {
+            self.consume_sequence_number();
+        }
+        let option = OscoreOption {
+            partial_iv: own,
+            kid_context: None,
+            kid: None,
+        };
+        let mut opt_buf = [0u8; MAX_ENCODED_LEN];
+        let opt = option.encode(&mut opt_buf)?;
+        // Outer options must be added in order: Observe (6) before OSCORE (9).
+        let observe = outer_observe(out)?;
+        set_code(out, if observe { CONTENT } else { CHANGED })?;
+        add(out, OSCORE, opt)?;
+        out.set_payload(buf.get(..ct_len).unwrap_or(&[]))
+            .map_err(|_| Error::OutputMessage)
+    }
+}
