@@ -1,13 +1,18 @@
 //! Block1 reassembly throughput: a 64 KB body in 1024-byte blocks, as a ratio to a plain
 //! memcpy of the same bytes into the same kind of buffer (the raw work it cannot avoid).
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 #![allow(missing_docs)]
 
 use core::time::Duration;
 use std::hint::black_box;
 
-use coap_block::{Block1Outcome, BlockOption, ReassemblyConfig, Reassembler, RequestTag, Szx};
+use coap_block::{Block1Outcome, BlockOption, Reassembler, ReassemblyConfig, RequestTag, Szx};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
 const BODY: usize = 64 * 1024;

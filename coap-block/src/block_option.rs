@@ -70,9 +70,8 @@ impl BlockOption {
         if !offset.is_multiple_of(size) {
             return Err(Error::MisalignedBlock { offset, size });
         }
-        let num = u32::try_from(offset / size).map_err(|_| Error::BlockNumberTooLarge {
-            num: u32::MAX,
-        })?;
+        let num = u32::try_from(offset / size)
+            .map_err(|_| Error::BlockNumberTooLarge { num: u32::MAX })?;
         Self::new(num, more, szx)
     }
 }

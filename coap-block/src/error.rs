@@ -68,7 +68,9 @@ pub enum Error {
     },
     /// RFC 7959 §2.5 / §2.9.2: a block arrived out of order (a gap), or for a transfer the
     /// server has no state for (never started, timed out, or already completed): 4.08.
-    #[error("block starting at byte {offset} but {expected} bytes received so far (RFC 7959 §2.9.2)")]
+    #[error(
+        "block starting at byte {offset} but {expected} bytes received so far (RFC 7959 §2.9.2)"
+    )]
     RequestEntityIncomplete {
         /// Byte offset of the block received.
         offset: usize,
@@ -90,7 +92,9 @@ pub enum Error {
         slots: usize,
     },
     /// RFC 7959 §2.2: a Block2 request for a block that starts beyond the representation.
-    #[error("block starting at byte {offset} is beyond the {len}-byte representation (RFC 7959 §2.2)")]
+    #[error(
+        "block starting at byte {offset} is beyond the {len}-byte representation (RFC 7959 §2.2)"
+    )]
     BlockOutOfRange {
         /// The requested block's offset.
         offset: usize,
@@ -102,7 +106,9 @@ pub enum Error {
     #[error("representation changed during the Block2 transfer (ETag differs, RFC 7959 §2.4)")]
     RepresentationChanged,
     /// RFC 7959 §2.3/§2.4: the response describes a block other than the one requested.
-    #[error("response carries block {got}, expected block at byte {expected_offset} (RFC 7959 §2.4)")]
+    #[error(
+        "response carries block {got}, expected block at byte {expected_offset} (RFC 7959 §2.4)"
+    )]
     UnexpectedBlock {
         /// The block number received.
         got: u32,

@@ -18,7 +18,7 @@ pub use block1_sender::{Block1Sender, OutgoingBlock, UploadStep};
 pub use block2_fetcher::{Block2Fetcher, FetchStep};
 pub use block2_slicer::{Block2Slice, serve_block2};
 pub use error::Error;
-pub use reassembler::{Block1Outcome, ReassemblyConfig, Reassembler};
+pub use reassembler::{Block1Outcome, Reassembler, ReassemblyConfig};
 pub use request_tag::{ETag, RequestTag, ShortOpaque};
 pub use szx::Szx;
 pub use transfer_options::TransferOptions;

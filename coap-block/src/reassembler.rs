@@ -244,7 +244,10 @@ impl<'s, E: PartialEq + Clone, const N: usize> Reassembler<'s, E, N> {
         if end > capacity {
             return Err(self.too_large());
         }
-        let slot = self.slots.get_mut(index).ok_or(Error::NoCapacity { slots: N })?;
+        let slot = self
+            .slots
+            .get_mut(index)
+            .ok_or(Error::NoCapacity { slots: N })?;
         let received = match (&slot.transfer, block1.num) {
             (_, 0) => 0,
             (Some(t), _) => t.received,

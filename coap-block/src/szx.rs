@@ -57,7 +57,11 @@ impl Szx {
 
     /// The next smaller size, or `None` at 16 bytes.
     pub const fn smaller(self) -> Option<Self> {
-        if self.0 == 0 { None } else { Some(Szx(self.0 - 1)) }
+        if self.0 == 0 {
+            None
+        } else {
+            Some(Szx(self.0 - 1))
+        }
     }
 }
 

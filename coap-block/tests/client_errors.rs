@@ -1,7 +1,12 @@
 //! Client-side handling of 4.13, 4.08 and refused responses (RFC 7959 §2.9), and the Block2
 //! fetcher's refusals, each leaving the state as it was.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 mod common;
 
@@ -40,7 +45,10 @@ fn status_4_13_with_smaller_block1_restarts_from_block_0_at_that_size() {
         .handle_response(code::CONTINUE, &options(Some("0/1/128"), None))
         .unwrap();
     assert_eq!(
-        client.handle_response(code::REQUEST_ENTITY_TOO_LARGE, &options(Some("1/0/32"), None)),
+        client.handle_response(
+            code::REQUEST_ENTITY_TOO_LARGE,
+            &options(Some("1/0/32"), None)
+        ),
         Ok(UploadStep::Restarted)
     );
     assert_eq!(client.current().unwrap().block1, notation("0/1/32").1);
@@ -227,5 +235,8 @@ fn server_slicer_refuses_blocks_beyond_the_end() {
     assert_eq!(err.coap_code(), Some(code::BAD_OPTION));
     // Small enough and no Block2 asked: the whole representation without Block2.
     let whole = serve_block2(&representation, None, Szx::MAX).unwrap();
-    assert_eq!((whole.block2, whole.payload.len(), whole.size2), (None, 100, 100));
+    assert_eq!(
+        (whole.block2, whole.payload.len(), whole.size2),
+        (None, 100, 100)
+    );
 }

@@ -1,6 +1,11 @@
 //! Block1/Block2/Size option codec against RFC 7959 and the EST-coaps Appendix B vectors.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 mod common;
 
@@ -89,21 +94,54 @@ fn empty_value_is_block_0_without_more_of_16_bytes() {
 #[test]
 fn leading_zero_bytes_are_accepted() {
     // RFC 7252 §3.2: "a recipient MUST be prepared to process values with leading zero bytes".
-    assert_eq!(BlockOption::decode(&[0, 0, 33]).unwrap(), notation("2/0/32").1);
+    assert_eq!(
+        BlockOption::decode(&[0, 0, 33]).unwrap(),
+        notation("2/0/32").1
+    );
 }
 
 #[test]
 fn encoding_lengths_follow_num_range() {
     let szx = Szx::new(6).unwrap();
-    assert_eq!(BlockOption::new(15, true, szx).unwrap().encode().as_bytes().len(), 1);
-    assert_eq!(BlockOption::new(16, true, szx).unwrap().encode().as_bytes().len(), 2);
-    assert_eq!(BlockOption::new(4095, true, szx).unwrap().encode().as_bytes().len(), 2);
-    assert_eq!(BlockOption::new(4096, true, szx).unwrap().encode().as_bytes().len(), 3);
+    assert_eq!(
+        BlockOption::new(15, true, szx)
+            .unwrap()
+            .encode()
+            .as_bytes()
+            .len(),
+        1
+    );
+    assert_eq!(
+        BlockOption::new(16, true, szx)
+            .unwrap()
+            .encode()
+            .as_bytes()
+            .len(),
+        2
+    );
+    assert_eq!(
+        BlockOption::new(4095, true, szx)
+            .unwrap()
+            .encode()
+            .as_bytes()
+            .len(),
+        2
+    );
+    assert_eq!(
+        BlockOption::new(4096, true, szx)
+            .unwrap()
+            .encode()
+            .as_bytes()
+            .len(),
+        3
+    );
     let max = BlockOption::new(BlockOption::MAX_NUM, true, szx).unwrap();
     assert_eq!(max.encode().as_bytes(), &[0xff, 0xff, 0xfe]);
     assert_eq!(
         BlockOption::new(BlockOption::MAX_NUM + 1, false, szx),
-        Err(Error::BlockNumberTooLarge { num: BlockOption::MAX_NUM + 1 })
+        Err(Error::BlockNumberTooLarge {
+            num: BlockOption::MAX_NUM + 1
+        })
     );
 }
 
@@ -122,7 +160,10 @@ fn szx_sizes() {
     assert_eq!(Szx::MIN.block_size(), 16);
     assert_eq!(Szx::MAX.block_size(), 1024);
     assert_eq!(Szx::from_block_size(64).unwrap().exponent(), 2);
-    assert_eq!(Szx::from_block_size(2048), Err(Error::InvalidBlockSize { size: 2048 }));
+    assert_eq!(
+        Szx::from_block_size(2048),
+        Err(Error::InvalidBlockSize { size: 2048 })
+    );
     assert_eq!(Szx::at_most(100).block_size(), 64);
     assert_eq!(Szx::at_most(1).block_size(), 16);
 }

@@ -1,14 +1,19 @@
 //! Server-side Block1 reassembly: bounded memory, 4.08/4.13/5.03, Request-Tag keys,
 //! timeouts, and property tests under reordering, duplication and loss.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 mod common;
 
 use core::time::Duration;
 
 use coap_block::{
-    Block1Outcome, BlockOption, Error, ReassemblyConfig, Reassembler, RequestTag, Szx,
+    Block1Outcome, BlockOption, Error, Reassembler, ReassemblyConfig, RequestTag, Szx,
 };
 use coap_numbers::code;
 use common::notation;
@@ -35,7 +40,14 @@ fn feed<const N: usize>(
 ) -> Result<Option<Vec<u8>>, Error> {
     let start = block1.offset().min(body.len());
     let end = (start + block1.size()).min(body.len());
-    match server.handle_block1(&endpoint, &request_tag, block1, None, &body[start..end], now)? {
+    match server.handle_block1(
+        &endpoint,
+        &request_tag,
+        block1,
+        None,
+        &body[start..end],
+        now,
+    )? {
         Block1Outcome::Continue { ack } => {
             assert_eq!(ack.num, block1.num);
             assert!(ack.more);
@@ -53,8 +65,24 @@ fn missing_block_gets_4_08_and_changes_nothing() {
     let body = vec![9u8; 100];
     let mut slab = [0u8; 256];
     let mut server: Reassembler<'_, u16, 2> = Reassembler::new(&mut slab, Default::default());
-    feed(&mut server, 1, RequestTag::Absent, block("0/1/32"), &body, T0).unwrap();
-    let err = feed(&mut server, 1, RequestTag::Absent, block("2/1/32"), &body, T0).unwrap_err();
+    feed(
+        &mut server,
+        1,
+        RequestTag::Absent,
+        block("0/1/32"),
+        &body,
+        T0,
+    )
+    .unwrap();
+    let err = feed(
+        &mut server,
+        1,
+        RequestTag::Absent,
+        block("2/1/32"),
+        &body,
+        T0,
+    )
+    .unwrap_err();
     assert_eq!(
         err,
         Error::RequestEntityIncomplete {
@@ -65,9 +93,33 @@ fn missing_block_gets_4_08_and_changes_nothing() {
     assert_eq!(err.coap_code(), Some(code::REQUEST_ENTITY_INCOMPLETE));
     assert_eq!(server.progress(&1, &RequestTag::Absent), Some(32));
     // The transfer goes on from where it was.
-    feed(&mut server, 1, RequestTag::Absent, block("1/1/32"), &body, T0).unwrap();
-    feed(&mut server, 1, RequestTag::Absent, block("2/1/32"), &body, T0).unwrap();
-    let done = feed(&mut server, 1, RequestTag::Absent, block("3/0/32"), &body, T0).unwrap();
+    feed(
+        &mut server,
+        1,
+        RequestTag::Absent,
+        block("1/1/32"),
+        &body,
+        T0,
+    )
+    .unwrap();
+    feed(
+        &mut server,
+        1,
+        RequestTag::Absent,
+        block("2/1/32"),
+        &body,
+        T0,
+    )
+    .unwrap();
+    let done = feed(
+        &mut server,
+        1,
+        RequestTag::Absent,
+        block("3/0/32"),
+        &body,
+        T0,
+    )
+    .unwrap();
     assert_eq!(done, Some(body));
     assert_eq!(server.active_transfers(), 0);
 }
@@ -79,7 +131,14 @@ fn block_of_an_unknown_transfer_gets_4_08() {
     let mut slab = [0u8; 256];
     let mut server: Reassembler<'_, u16, 2> = Reassembler::new(&mut slab, Default::default());
     assert_eq!(
-        feed(&mut server, 1, RequestTag::Absent, block("3/0/32"), &body, T0),
+        feed(
+            &mut server,
+            1,
+            RequestTag::Absent,
+            block("3/0/32"),
+            &body,
+            T0
+        ),
         Err(Error::RequestEntityIncomplete {
             offset: 96,
             expected: 0
@@ -96,17 +155,47 @@ fn too_large_body_gets_4_13_with_size1_and_changes_nothing() {
     assert_eq!(server.capacity_per_transfer(), 128);
     // Announced with Size1 on the first block (RFC 7959 §4).
     let err = server
-        .handle_block1(&1, &RequestTag::Absent, block("0/1/64"), Some(300), &body[..64], T0)
+        .handle_block1(
+            &1,
+            &RequestTag::Absent,
+            block("0/1/64"),
+            Some(300),
+            &body[..64],
+            T0,
+        )
         .unwrap_err();
     assert_eq!(err, Error::RequestEntityTooLarge { max: 128 });
     assert_eq!(err.coap_code(), Some(code::REQUEST_ENTITY_TOO_LARGE));
     assert_eq!(err.size1(), Some(128));
     assert_eq!(server.active_transfers(), 0);
     // Discovered when the data exceeds the slot.
-    feed(&mut server, 1, RequestTag::Absent, block("0/1/64"), &body, T0).unwrap();
-    feed(&mut server, 1, RequestTag::Absent, block("1/1/64"), &body, T0).unwrap();
+    feed(
+        &mut server,
+        1,
+        RequestTag::Absent,
+        block("0/1/64"),
+        &body,
+        T0,
+    )
+    .unwrap();
+    feed(
+        &mut server,
+        1,
+        RequestTag::Absent,
+        block("1/1/64"),
+        &body,
+        T0,
+    )
+    .unwrap();
     assert_eq!(
-        feed(&mut server, 1, RequestTag::Absent, block("2/1/64"), &body, T0),
+        feed(
+            &mut server,
+            1,
+            RequestTag::Absent,
+            block("2/1/64"),
+            &body,
+            T0
+        ),
         Err(Error::RequestEntityTooLarge { max: 128 })
     );
     assert_eq!(server.progress(&1, &RequestTag::Absent), Some(128));
@@ -138,10 +227,26 @@ fn parallel_transfers_beyond_capacity_are_refused_with_5_03_and_change_nothing()
     let mut slab = [0u8; 3 * 128];
     let mut server: Reassembler<'_, u16, N> = Reassembler::new(&mut slab, Default::default());
     for endpoint in 0..N as u16 {
-        feed(&mut server, endpoint, RequestTag::Absent, block("0/1/32"), &body, T0).unwrap();
+        feed(
+            &mut server,
+            endpoint,
+            RequestTag::Absent,
+            block("0/1/32"),
+            &body,
+            T0,
+        )
+        .unwrap();
     }
     assert_eq!(server.active_transfers(), N);
-    let err = feed(&mut server, 99, RequestTag::Absent, block("0/1/32"), &body, T0).unwrap_err();
+    let err = feed(
+        &mut server,
+        99,
+        RequestTag::Absent,
+        block("0/1/32"),
+        &body,
+        T0,
+    )
+    .unwrap_err();
     assert_eq!(err, Error::NoCapacity { slots: N });
     assert_eq!(err.coap_code(), Some(code::SERVICE_UNAVAILABLE));
     assert_eq!(server.active_transfers(), N);
@@ -152,9 +257,24 @@ fn parallel_transfers_beyond_capacity_are_refused_with_5_03_and_change_nothing()
     // The existing transfers still complete with the right bodies.
     for endpoint in 0..N as u16 {
         for shown in ["1/1/32", "2/1/32"] {
-            feed(&mut server, endpoint, RequestTag::Absent, block(shown), &body, T0).unwrap();
+            feed(
+                &mut server,
+                endpoint,
+                RequestTag::Absent,
+                block(shown),
+                &body,
+                T0,
+            )
+            .unwrap();
         }
-        let done = feed(&mut server, endpoint, RequestTag::Absent, block("3/0/32"), &body, T0);
+        let done = feed(
+            &mut server,
+            endpoint,
+            RequestTag::Absent,
+            block("3/0/32"),
+            &body,
+            T0,
+        );
         assert_eq!(done, Ok(Some(body.clone())));
     }
 }
@@ -199,17 +319,39 @@ fn idle_transfer_times_out_and_later_blocks_get_4_08() {
         preferred_szx: Szx::MAX,
     };
     let mut server: Reassembler<'_, u16, 1> = Reassembler::new(&mut slab, config);
-    feed(&mut server, 1, RequestTag::Absent, block("0/1/32"), &body, T0).unwrap();
+    feed(
+        &mut server,
+        1,
+        RequestTag::Absent,
+        block("0/1/32"),
+        &body,
+        T0,
+    )
+    .unwrap();
     assert_eq!(server.next_timeout(), Some(T0 + Duration::from_secs(10)));
     // Just before the timeout the slot is still held.
     let later = T0 + Duration::from_millis(9_999);
     assert_eq!(
-        feed(&mut server, 2, RequestTag::Absent, block("0/1/32"), &body, later),
+        feed(
+            &mut server,
+            2,
+            RequestTag::Absent,
+            block("0/1/32"),
+            &body,
+            later
+        ),
         Err(Error::NoCapacity { slots: 1 })
     );
     let expired = T0 + Duration::from_secs(10);
     assert_eq!(
-        feed(&mut server, 1, RequestTag::Absent, block("1/0/32"), &body, expired),
+        feed(
+            &mut server,
+            1,
+            RequestTag::Absent,
+            block("1/0/32"),
+            &body,
+            expired
+        ),
         Err(Error::RequestEntityIncomplete {
             offset: 32,
             expected: 0
@@ -217,7 +359,15 @@ fn idle_transfer_times_out_and_later_blocks_get_4_08() {
     );
     assert_eq!(server.active_transfers(), 0);
     // The freed slot serves a new transfer.
-    feed(&mut server, 2, RequestTag::Absent, block("0/1/32"), &body, expired).unwrap();
+    feed(
+        &mut server,
+        2,
+        RequestTag::Absent,
+        block("0/1/32"),
+        &body,
+        expired,
+    )
+    .unwrap();
     assert_eq!(server.expire(expired + Duration::from_secs(10)), 1);
 }
 
@@ -228,12 +378,43 @@ fn new_block_0_restarts_a_transfer_in_progress() {
     let new = vec![2u8; 64];
     let mut slab = [0u8; 128];
     let mut server: Reassembler<'_, u16, 1> = Reassembler::new(&mut slab, Default::default());
-    feed(&mut server, 1, RequestTag::Absent, block("0/1/32"), &old, T0).unwrap();
-    feed(&mut server, 1, RequestTag::Absent, block("1/1/32"), &old, T0).unwrap();
-    feed(&mut server, 1, RequestTag::Absent, block("0/1/32"), &new, T0).unwrap();
+    feed(
+        &mut server,
+        1,
+        RequestTag::Absent,
+        block("0/1/32"),
+        &old,
+        T0,
+    )
+    .unwrap();
+    feed(
+        &mut server,
+        1,
+        RequestTag::Absent,
+        block("1/1/32"),
+        &old,
+        T0,
+    )
+    .unwrap();
+    feed(
+        &mut server,
+        1,
+        RequestTag::Absent,
+        block("0/1/32"),
+        &new,
+        T0,
+    )
+    .unwrap();
     assert_eq!(server.progress(&1, &RequestTag::Absent), Some(32));
     assert_eq!(
-        feed(&mut server, 1, RequestTag::Absent, block("1/0/32"), &new, T0),
+        feed(
+            &mut server,
+            1,
+            RequestTag::Absent,
+            block("1/0/32"),
+            &new,
+            T0
+        ),
         Ok(Some(new))
     );
 }

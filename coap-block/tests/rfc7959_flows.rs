@@ -1,15 +1,20 @@
 //! The message flows of RFC 7959 §3 (Figures 2-4, 7, 9-12), replayed through our client and
 //! server state machines: every Block option they produce must equal the one in the figure.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 mod common;
 
 use core::time::Duration;
 
 use coap_block::{
-    Block1Outcome, Block1Sender, Block2Fetcher, ETag, Error, FetchStep, ReassemblyConfig,
-    Reassembler, RequestTag, Szx, TransferOptions, UploadStep, serve_block2,
+    Block1Outcome, Block1Sender, Block2Fetcher, ETag, Error, FetchStep, Reassembler,
+    ReassemblyConfig, RequestTag, Szx, TransferOptions, UploadStep, serve_block2,
 };
 use coap_numbers::code;
 use common::notation;
@@ -42,7 +47,11 @@ fn block2_flow(
         };
         assert_eq!(ours, expected_request, "request of step {i}");
         let slice = serve_block2(representation, ours, server_max).unwrap();
-        assert_eq!(slice.block2, Some(notation(response).1), "response of step {i}");
+        assert_eq!(
+            slice.block2,
+            Some(notation(response).1),
+            "response of step {i}"
+        );
         let options = TransferOptions {
             block2: slice.block2,
             ..Default::default()
@@ -226,7 +235,12 @@ fn figure_10_and_11_block_wise_post_with_block_wise_response() {
         );
         assert_eq!(received, request);
         // The final response carries the first Block2 block (RFC 7959 §2.7).
-        let response: Vec<u8> = received.iter().cycle().take(response_len).copied().collect();
+        let response: Vec<u8> = received
+            .iter()
+            .cycle()
+            .take(response_len)
+            .copied()
+            .collect();
         let mut buf = [0u8; 512];
         let mut fetcher = Block2Fetcher::new(&mut buf, preferred);
         let mut requested = fetcher.next_request();
@@ -237,7 +251,10 @@ fn figure_10_and_11_block_wise_post_with_block_wise_response() {
                 block2: slice.block2,
                 ..Default::default()
             };
-            match fetcher.handle_response(code::CHANGED, &options, slice.payload).unwrap() {
+            match fetcher
+                .handle_response(code::CHANGED, &options, slice.payload)
+                .unwrap()
+            {
                 FetchStep::Request(next) => {
                     assert_eq!(next.num as usize, i + 1);
                     assert!(!next.more, "RFC 7959 §2.4: M is zero in a request");
