@@ -1,0 +1,180 @@
+//! COSE_Encrypt0 with the AEADs of RFC 9053 §4.1 (AES-GCM) and §4.2 (AES-CCM).
+
+use crate::{Algorithm, Error, KeyMaterial, PopKey, header};
+use aes_gcm::aead::{Aead, KeyInit, Nonce, Payload};
+use alloc::vec::Vec;
+use ccm::consts::{U7, U8, U13, U16};
+use coset::{CoseEncrypt0, CoseEncrypt0Builder};
+
+type AesCcm<A, M, N> = ccm::Ccm<A, M, N>;
+
+/// RFC 9053 §4.1, §4.2: seal `plaintext` with the AEAD `alg`.
+pub(crate) fn aead_seal(
+    key: &[u8],
+    alg: Algorithm,
+    nonce: &[u8],
+    aad: &[u8],
+    plaintext: &[u8],
+) -> Result<Vec<u8>, Error> {
+    use aes::{Aes128, Aes256};
+    match alg {
+        Algorithm::A128Gcm => seal_with::<aes_gcm::Aes128Gcm>(key, nonce, aad, plaintext),
+        Algorithm::A256Gcm => seal_with::<aes_gcm::Aes256Gcm>(key, nonce, aad, plaintext),
+        Algorithm::AesCcm16_64_128 => {
+            seal_with::<AesCcm<Aes128, U8, U13>>(key, nonce, aad, plaintext)
+        }
+        Algorithm::AesCcm16_64_256 => {
+            seal_with::<AesCcm<Aes256, U8, U13>>(key, nonce, aad, plaintext)
+        }
+        Algorithm::AesCcm64_64_128 => {
+            seal_with::<AesCcm<Aes128, U8, U7>>(key, nonce, aad, plaintext)
+        }
+        Algorithm::AesCcm64_64_256 => {
+            seal_with::<AesCcm<Aes256, U8, U7>>(key, nonce, aad, plaintext)
+        }
+        Algorithm::AesCcm16_128_128 => {
+            seal_with::<AesCcm<Aes128, U16, U13>>(key, nonce, aad, plaintext)
+        }
+        Algorithm::AesCcm16_128_256 => {
+            seal_with::<AesCcm<Aes256, U16, U13>>(key, nonce, aad, plaintext)
+        }
+        Algorithm::AesCcm64_128_128 => {
+            seal_with::<AesCcm<Aes128, U16, U7>>(key, nonce, aad, plaintext)
+        }
+        Algorithm::AesCcm64_128_256 => {
+            seal_with::<AesCcm<Aes256, U16, U7>>(key, nonce, aad, plaintext)
+        }
+        _ => Err(Error::AlgorithmKeyMismatch),
+    }
+}
+
+/// RFC 9053 §4.1, §4.2: open `ciphertext` (with its tag at the end) with the AEAD `alg`.
+pub(crate) fn aead_open(
+    key: &[u8],
+    alg: Algorithm,
+    nonce: &[u8],
+    aad: &[u8],
+    ciphertext: &[u8],
+) -> Result<Vec<u8>, Error> {
+    use aes::{Aes128, Aes256};
+    match alg {
+        Algorithm::A128Gcm => open_with::<aes_gcm::Aes128Gcm>(key, nonce, aad, ciphertext),
+        Algorithm::A256Gcm => open_with::<aes_gcm::Aes256Gcm>(key, nonce, aad, ciphertext),
+        Algorithm::AesCcm16_64_128 => {
+            open_with::<AesCcm<Aes128, U8, U13>>(key, nonce, aad, ciphertext)
+        }
+        Algorithm::AesCcm16_64_256 => {
+            open_with::<AesCcm<Aes256, U8, U13>>(key, nonce, aad, ciphertext)
+        }
+        Algorithm::AesCcm64_64_128 => {
+            open_with::<AesCcm<Aes128, U8, U7>>(key, nonce, aad, ciphertext)
+        }
+        Algorithm::AesCcm64_64_256 => {
+            open_with::<AesCcm<Aes256, U8, U7>>(key, nonce, aad, ciphertext)
+        }
+        Algorithm::AesCcm16_128_128 => {
+            open_with::<AesCcm<Aes128, U16, U13>>(key, nonce, aad, ciphertext)
+        }
+        Algorithm::AesCcm16_128_256 => {
+            open_with::<AesCcm<Aes256, U16, U13>>(key, nonce, aad, ciphertext)
+        }
+        Algorithm::AesCcm64_128_128 => {
+            open_with::<AesCcm<Aes128, U16, U7>>(key, nonce, aad, ciphertext)
+        }
+        Algorithm::AesCcm64_128_256 => {
+            open_with::<AesCcm<Aes256, U16, U7>>(key, nonce, aad, ciphertext)
+        }
+        _ => Err(Error::AlgorithmKeyMismatch),
+    }
+}
+
+fn seal_with<C: KeyInit + Aead>(
+    key: &[u8],
+    nonce: &[u8],
+    aad: &[u8],
+    msg: &[u8],
+) -> Result<Vec<u8>, Error> {
+    let cipher = C::new_from_slice(key).map_err(|_| Error::AlgorithmKeyMismatch)?;
+    let nonce = Nonce::<C>::try_from(nonce).map_err(|_| Error::InvalidIv)?;
+    cipher
+        .encrypt(&nonce, Payload { msg, aad })
+        .map_err(|_| Error::DecryptionFailed)
+}
+
+fn open_with<C: KeyInit + Aead>(
+    key: &[u8],
+    nonce: &[u8],
+    aad: &[u8],
+    msg: &[u8],
+) -> Result<Vec<u8>, Error> {
+    let cipher = C::new_from_slice(key).map_err(|_| Error::AlgorithmKeyMismatch)?;
+    let nonce = Nonce::<C>::try_from(nonce).map_err(|_| Error::InvalidIv)?;
+    cipher
+        .decrypt(&nonce, Payload { msg, aad })
+        .map_err(|_| Error::DecryptionFailed)
+}
+
+fn symmetric_bytes(key: &PopKey, alg: Algorithm) -> Result<&[u8], Error> {
+    key.check_algorithm(alg)?;
+    match key.material() {
+        KeyMaterial::Symmetric(k) => Ok(k.as_bytes()),
+        _ => Err(Error::AlgorithmKeyMismatch),
+    }
+}
+
+/// RFC 9052 §5.3: build a COSE_Encrypt0 with a fresh random IV (RFC 9053 §4.1, §4.2: an IV
+/// must never repeat under a key).
+pub(crate) fn seal(
+    plaintext: &[u8],
+    key: &PopKey,
+    alg: Algorithm,
+    external_aad: &[u8],
+    rng: &mut impl rand_core::CryptoRng,
+) -> Result<CoseEncrypt0, Error> {
+    let mut iv = alloc::vec![0u8; alg.iv_len().ok_or(Error::AlgorithmKeyMismatch)?];
+    rng.fill_bytes(&mut iv);
+    seal_with_iv(plaintext, key, alg, external_aad, iv)
+}
+
+/// RFC 9052 §5.3 with a caller-chosen IV (known-answer tests; the caller must never reuse it).
+pub(crate) fn seal_with_iv(
+    plaintext: &[u8],
+    key: &PopKey,
+    alg: Algorithm,
+    external_aad: &[u8],
+    iv: Vec<u8>,
+) -> Result<CoseEncrypt0, Error> {
+    let k = symmetric_bytes(key, alg)?;
+    if Some(iv.len()) != alg.iv_len() {
+        return Err(Error::InvalidIv);
+    }
+    let nonce = iv.clone();
+    CoseEncrypt0Builder::new()
+        .protected(header::protected(alg))
+        .unprotected(header::unprotected(key.kid(), Some(iv)))
+        .try_create_ciphertext(plaintext, external_aad, |pt, aad| {
+            aead_seal(k, alg, &nonce, aad, pt)
+        })
+        .map(CoseEncrypt0Builder::build)
+}
+
+/// RFC 9052 §5.3: check the headers and the key, then decrypt.
+pub(crate) fn open(
+    enc: &CoseEncrypt0,
+    key: &PopKey,
+    external_aad: &[u8],
+) -> Result<Vec<u8>, Error> {
+    let params = header::read(&enc.protected, &enc.unprotected)?;
+    if params.alg.operation() != crate::Operation::Encrypt {
+        return Err(Error::AlgorithmKeyMismatch);
+    }
+    let k = symmetric_bytes(key, params.alg)?;
+    if Some(params.iv.len()) != params.alg.iv_len() {
+        return Err(Error::InvalidIv);
+    }
+    enc.decrypt_ciphertext(
+        external_aad,
+        || Error::DetachedPayload,
+        |ct, aad| aead_open(k, params.alg, &params.iv, aad, ct),
+    )
+}
