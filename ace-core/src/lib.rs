@@ -3,10 +3,14 @@
 
 extern crate alloc;
 
+pub mod as_server;
+pub mod client;
+pub mod endpoint;
 pub mod env;
 mod error;
 pub mod message;
 pub mod registry;
+pub mod resource_server;
 pub mod scope;
 
 pub use error::Error;
