@@ -20,6 +20,8 @@ pub enum Algorithm {
     Hmac512_512,
     /// RFC 9053 §4.1: AES-GCM with a 128-bit key (1).
     A128Gcm,
+    /// RFC 9053 §4.1: AES-GCM with a 192-bit key (2).
+    A192Gcm,
     /// RFC 9053 §4.1: AES-GCM with a 256-bit key (3).
     A256Gcm,
     /// RFC 9053 §4.2: AES-CCM, L=16 (13-byte nonce), 64-bit tag, 128-bit key (10).
@@ -53,7 +55,7 @@ pub enum Operation {
 
 impl Algorithm {
     /// All implemented algorithms.
-    pub const ALL: [Algorithm; 16] = [
+    pub const ALL: [Algorithm; 17] = [
         Algorithm::Es256,
         Algorithm::EdDsa,
         Algorithm::Hmac256_64,
@@ -61,6 +63,7 @@ impl Algorithm {
         Algorithm::Hmac384_384,
         Algorithm::Hmac512_512,
         Algorithm::A128Gcm,
+        Algorithm::A192Gcm,
         Algorithm::A256Gcm,
         Algorithm::AesCcm16_64_128,
         Algorithm::AesCcm16_64_256,
@@ -82,6 +85,7 @@ impl Algorithm {
             Algorithm::Hmac384_384 => iana::Algorithm::HMAC_384_384,
             Algorithm::Hmac512_512 => iana::Algorithm::HMAC_512_512,
             Algorithm::A128Gcm => iana::Algorithm::A128GCM,
+            Algorithm::A192Gcm => iana::Algorithm::A192GCM,
             Algorithm::A256Gcm => iana::Algorithm::A256GCM,
             Algorithm::AesCcm16_64_128 => iana::Algorithm::AES_CCM_16_64_128,
             Algorithm::AesCcm16_64_256 => iana::Algorithm::AES_CCM_16_64_256,
@@ -147,6 +151,7 @@ impl Algorithm {
             Algorithm::Es256 | Algorithm::EdDsa => None,
             Algorithm::Hmac256_64 | Algorithm::Hmac256_256 => Some(32),
             Algorithm::Hmac384_384 => Some(48),
+            Algorithm::A192Gcm => Some(24),
             Algorithm::Hmac512_512 => Some(64),
             Algorithm::A128Gcm
             | Algorithm::AesCcm16_64_128
@@ -164,7 +169,7 @@ impl Algorithm {
     /// RFC 9053 §4.1, §4.2: the nonce (IV) length of an AEAD (`None` for other algorithms).
     pub fn iv_len(self) -> Option<usize> {
         match self {
-            Algorithm::A128Gcm | Algorithm::A256Gcm => Some(12),
+            Algorithm::A128Gcm | Algorithm::A192Gcm | Algorithm::A256Gcm => Some(12),
             Algorithm::AesCcm16_64_128
             | Algorithm::AesCcm16_64_256
             | Algorithm::AesCcm16_128_128

@@ -108,7 +108,12 @@ impl Cnf {
         match self {
             Cnf::CoseKey(key) => Ok(Some(key.clone())),
             Cnf::EncryptedCoseKey(enc) => {
-                let plaintext = content_encryption::open(enc, kek, &[])?;
+                let plaintext = content_encryption::open(
+                    enc,
+                    kek,
+                    &[],
+                    crate::header::AlgPlacement::Protected,
+                )?;
                 Ok(Some(PopKey::from_slice(&plaintext)?))
             }
             _ => Ok(None),

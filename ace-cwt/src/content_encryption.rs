@@ -1,12 +1,14 @@
 //! COSE_Encrypt0 with the AEADs of RFC 9053 §4.1 (AES-GCM) and §4.2 (AES-CCM).
 
-use crate::{Algorithm, Error, KeyMaterial, PopKey, header};
+use crate::header::{self, AlgPlacement};
+use crate::{Algorithm, Error, KeyMaterial, PopKey};
 use aes_gcm::aead::{Aead, KeyInit, Nonce, Payload};
 use alloc::vec::Vec;
 use ccm::consts::{U7, U8, U13, U16};
-use coset::{CoseEncrypt0, CoseEncrypt0Builder};
+use coset::{CoseEncrypt0, EncryptionContext, Header, ProtectedHeader, enc_structure_data};
 
 type AesCcm<A, M, N> = ccm::Ccm<A, M, N>;
+type Aes192Gcm = aes_gcm::AesGcm<aes::Aes192, ccm::consts::U12>;
 
 /// RFC 9053 §4.1, §4.2: seal `plaintext` with the AEAD `alg`.
 pub(crate) fn aead_seal(
@@ -19,6 +21,7 @@ pub(crate) fn aead_seal(
     use aes::{Aes128, Aes256};
     match alg {
         Algorithm::A128Gcm => seal_with::<aes_gcm::Aes128Gcm>(key, nonce, aad, plaintext),
+        Algorithm::A192Gcm => seal_with::<Aes192Gcm>(key, nonce, aad, plaintext),
         Algorithm::A256Gcm => seal_with::<aes_gcm::Aes256Gcm>(key, nonce, aad, plaintext),
         Algorithm::AesCcm16_64_128 => {
             seal_with::<AesCcm<Aes128, U8, U13>>(key, nonce, aad, plaintext)
@@ -59,6 +62,7 @@ pub(crate) fn aead_open(
     use aes::{Aes128, Aes256};
     match alg {
         Algorithm::A128Gcm => open_with::<aes_gcm::Aes128Gcm>(key, nonce, aad, ciphertext),
+        Algorithm::A192Gcm => open_with::<Aes192Gcm>(key, nonce, aad, ciphertext),
         Algorithm::A256Gcm => open_with::<aes_gcm::Aes256Gcm>(key, nonce, aad, ciphertext),
         Algorithm::AesCcm16_64_128 => {
             open_with::<AesCcm<Aes128, U8, U13>>(key, nonce, aad, ciphertext)
@@ -144,27 +148,28 @@ pub(crate) fn seal_with_iv(
     external_aad: &[u8],
     iv: Vec<u8>,
 ) -> Result<CoseEncrypt0, Error> {
-    let k = symmetric_bytes(key, alg)?;
-    if Some(iv.len()) != alg.iv_len() {
-        return Err(Error::InvalidIv);
-    }
-    let nonce = iv.clone();
-    CoseEncrypt0Builder::new()
-        .protected(header::protected(alg))
-        .unprotected(header::unprotected(key.kid(), Some(iv)))
-        .try_create_ciphertext(plaintext, external_aad, |pt, aad| {
-            aead_seal(k, alg, &nonce, aad, pt)
-        })
-        .map(CoseEncrypt0Builder::build)
+    let protected = ProtectedHeader {
+        original_data: None,
+        header: header::protected(alg),
+    };
+    seal_with_headers(
+        protected,
+        header::unprotected(key.kid(), Some(iv)),
+        plaintext,
+        key,
+        external_aad,
+    )
 }
 
-/// RFC 9052 §5.3: check the headers and the key, then decrypt.
-pub(crate) fn open(
-    enc: &CoseEncrypt0,
+/// RFC 9052 §5.3 with given headers (alg in either bucket, the IV in one of them).
+pub(crate) fn seal_with_headers(
+    protected: ProtectedHeader,
+    unprotected: Header,
+    plaintext: &[u8],
     key: &PopKey,
     external_aad: &[u8],
-) -> Result<Vec<u8>, Error> {
-    let params = header::read(&enc.protected, &enc.unprotected)?;
+) -> Result<CoseEncrypt0, Error> {
+    let params = header::read(&protected, &unprotected, AlgPlacement::Either)?;
     if params.alg.operation() != crate::Operation::Encrypt {
         return Err(Error::AlgorithmKeyMismatch);
     }
@@ -172,9 +177,40 @@ pub(crate) fn open(
     if Some(params.iv.len()) != params.alg.iv_len() {
         return Err(Error::InvalidIv);
     }
-    enc.decrypt_ciphertext(
+    let mut enc = CoseEncrypt0 {
+        protected,
+        unprotected,
+        ciphertext: None,
+    };
+    let aad = enc_structure_data(
+        EncryptionContext::CoseEncrypt0,
+        header::for_structure(&enc.protected),
         external_aad,
-        || Error::DetachedPayload,
-        |ct, aad| aead_open(k, params.alg, &params.iv, aad, ct),
-    )
+    );
+    enc.ciphertext = Some(aead_seal(k, params.alg, &params.iv, &aad, plaintext)?);
+    Ok(enc)
+}
+
+/// RFC 9052 §5.3: check the headers and the key, then decrypt.
+pub(crate) fn open(
+    enc: &CoseEncrypt0,
+    key: &PopKey,
+    external_aad: &[u8],
+    placement: AlgPlacement,
+) -> Result<Vec<u8>, Error> {
+    let params = header::read(&enc.protected, &enc.unprotected, placement)?;
+    if params.alg.operation() != crate::Operation::Encrypt {
+        return Err(Error::AlgorithmKeyMismatch);
+    }
+    let k = symmetric_bytes(key, params.alg)?;
+    if Some(params.iv.len()) != params.alg.iv_len() {
+        return Err(Error::InvalidIv);
+    }
+    let ct = enc.ciphertext.as_deref().ok_or(Error::DetachedPayload)?;
+    let aad = enc_structure_data(
+        EncryptionContext::CoseEncrypt0,
+        header::for_structure(&enc.protected),
+        external_aad,
+    );
+    aead_open(k, params.alg, &params.iv, &aad, ct)
 }

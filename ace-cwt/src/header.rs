@@ -4,6 +4,16 @@ use crate::{Algorithm, Error, KeyId};
 use alloc::vec::Vec;
 use coset::{Header, ProtectedHeader};
 
+/// Where `alg` may be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum AlgPlacement {
+    /// Only in the protected bucket (CWTs: RFC 8392 §7.1 and this crate's policy against
+    /// algorithm substitution).
+    Protected,
+    /// In either bucket (plain RFC 9052 §3, which allows an unprotected `alg`).
+    Either,
+}
+
 /// The parameters this crate acts on, read from both buckets after the checks.
 pub(crate) struct Parameters {
     /// RFC 9052 §3.1 `alg` (label 1), from the protected bucket.
@@ -17,8 +27,12 @@ pub(crate) struct Parameters {
 /// RFC 9052 §3: a parameter must not be in both buckets; `crit` (label 2) lists parameters the
 /// recipient must understand, and this crate understands no extension parameters, so any
 /// `crit` is refused (RFC 8392 §7.2 step 4). `alg` must be protected (RFC 9052 §3.1 asks for it
-/// there, and RFC 8392 §7.1 follows RFC 9052).
-pub(crate) fn read(protected: &ProtectedHeader, unprotected: &Header) -> Result<Parameters, Error> {
+/// there, and RFC 8392 §7.1 follows RFC 9052) unless `placement` allows either bucket.
+pub(crate) fn read(
+    protected: &ProtectedHeader,
+    unprotected: &Header,
+    placement: AlgPlacement,
+) -> Result<Parameters, Error> {
     let p = &protected.header;
     let u = unprotected;
     if !p.crit.is_empty() || !u.crit.is_empty() {
@@ -39,6 +53,7 @@ pub(crate) fn read(protected: &ProtectedHeader, unprotected: &Header) -> Result<
     }
     let alg = match (&p.alg, &u.alg) {
         (Some(alg), _) => Algorithm::from_coset(alg)?,
+        (None, Some(alg)) if placement == AlgPlacement::Either => Algorithm::from_coset(alg)?,
         (None, _) => return Err(Error::MissingAlgorithm),
     };
     let kid = if p.key_id.is_empty() {
@@ -69,4 +84,15 @@ pub(crate) fn unprotected(kid: Option<&KeyId>, iv: Option<Vec<u8>>) -> Header {
         h = h.iv(iv);
     }
     h.build()
+}
+
+/// RFC 9052 §4.4, §5.3, §6.3: in the Sig/MAC/Enc_structure, "if there are no protected
+/// attributes, a zero-length byte string is used", even when the message carried an empty
+/// map (h'a0'), which §3 says recipients must accept.
+pub(crate) fn for_structure(protected: &ProtectedHeader) -> ProtectedHeader {
+    if protected.header.is_empty() {
+        ProtectedHeader::default()
+    } else {
+        protected.clone()
+    }
 }

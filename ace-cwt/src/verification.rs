@@ -1,7 +1,8 @@
 //! Validating a CWT (RFC 8392 §7.2) against the keys a recipient holds.
 
+use crate::header::{self, AlgPlacement};
 use crate::structure::{self, Structure};
-use crate::{Algorithm, Claims, Error, KeyId, Operation, PopKey, deterministic, header};
+use crate::{Algorithm, Claims, Error, KeyId, Operation, PopKey, deterministic};
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use ciborium::Value;
@@ -157,32 +158,32 @@ fn open_layer(
     let (params, payload) = match structure {
         Structure::Sign1 => {
             let s = CoseSign1::from_cbor_value(value)?;
-            let params = header::read(&s.protected, &s.unprotected)?;
+            let params = header::read(&s.protected, &s.unprotected, AlgPlacement::Protected)?;
             if params.alg.operation() != Operation::Sign {
                 return Err(Error::AlgorithmKeyMismatch);
             }
             let key = key_for(keys, params.kid.as_ref(), params.alg)?;
-            structure::verify_sign1(&s, key, &[])?;
+            structure::verify_sign1_placed(&s, key, &[], AlgPlacement::Protected)?;
             (params, s.payload.unwrap_or_default())
         }
         Structure::Mac0 => {
             let m = CoseMac0::from_cbor_value(value)?;
-            let params = header::read(&m.protected, &m.unprotected)?;
+            let params = header::read(&m.protected, &m.unprotected, AlgPlacement::Protected)?;
             if params.alg.operation() != Operation::Mac {
                 return Err(Error::AlgorithmKeyMismatch);
             }
             let key = key_for(keys, params.kid.as_ref(), params.alg)?;
-            structure::verify_mac0(&m, key, &[])?;
+            structure::verify_mac0_placed(&m, key, &[], AlgPlacement::Protected)?;
             (params, m.payload.unwrap_or_default())
         }
         Structure::Encrypt0 => {
             let e = CoseEncrypt0::from_cbor_value(value)?;
-            let params = header::read(&e.protected, &e.unprotected)?;
+            let params = header::read(&e.protected, &e.unprotected, AlgPlacement::Protected)?;
             if params.alg.operation() != Operation::Encrypt {
                 return Err(Error::AlgorithmKeyMismatch);
             }
             let key = key_for(keys, params.kid.as_ref(), params.alg)?;
-            let plaintext = structure::decrypt0(&e, key, &[])?;
+            let plaintext = structure::decrypt0_placed(&e, key, &[], AlgPlacement::Protected)?;
             (params, plaintext)
         }
     };
