@@ -6,7 +6,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use ciborium::Value;
 use coset::AsCborValue;
-use coset::cwt::{ClaimName, ClaimsSet};
+use coset::cwt::ClaimsSet;
 
 /// RFC 8392 §2 NumericDate: seconds since the epoch, whole or fractional.
 pub type NumericDate = coset::cwt::Timestamp;
@@ -35,6 +35,37 @@ pub const ACE_PROFILE: i64 = 38;
 pub const CNONCE: i64 = 39;
 /// RFC 9200 §5.10.3, §8.14 `exi`.
 pub const EXI: i64 = 40;
+
+/// The key of a claim this crate does not type: RFC 8392 §3 allows integers and text
+/// strings, registered or not.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ClaimKey {
+    /// An integer key.
+    Int(i64),
+    /// A text key.
+    Text(String),
+}
+
+impl ClaimKey {
+    fn from_cbor_value(v: Value) -> Result<Self, Error> {
+        match v {
+            Value::Text(t) => Ok(ClaimKey::Text(t)),
+            Value::Integer(i) => i64::try_from(i)
+                .map(ClaimKey::Int)
+                .map_err(|_| Error::MalformedCose("claim key out of range".into())),
+            _ => Err(Error::MalformedCose(
+                "claim key is neither int nor text".into(),
+            )),
+        }
+    }
+
+    fn to_cbor_value(&self) -> Value {
+        match self {
+            ClaimKey::Int(i) => Value::from(*i),
+            ClaimKey::Text(t) => Value::Text(t.clone()),
+        }
+    }
+}
 
 /// A CWT Claims Set with typed ACE claims; claims not listed here are kept in `other`, in the
 /// order found.
@@ -66,7 +97,7 @@ pub struct Claims {
     pub cnonce: Option<Vec<u8>>,
     /// Any other claim, kept for forward compatibility (RFC 8392 §3: unknown claims are not
     /// an error).
-    pub other: Vec<(ClaimName, Value)>,
+    pub other: Vec<(ClaimKey, Value)>,
 }
 
 fn text(label: i64, v: Value) -> Result<String, Error> {
@@ -104,7 +135,7 @@ impl Claims {
         let mut c = Claims::default();
         for (key, v) in entries {
             let Some(label) = deterministic::as_i64(&key) else {
-                c.other.push((ClaimName::from_cbor_value(key)?, v));
+                c.other.push((ClaimKey::from_cbor_value(key)?, v));
                 continue;
             };
             match label {
@@ -132,7 +163,7 @@ impl Claims {
                     })
                 }
                 CNONCE => c.cnonce = Some(bytes(label, v)?),
-                _ => c.other.push((ClaimName::from_cbor_value(key)?, v)),
+                _ => c.other.push((ClaimKey::Int(label), v)),
             }
         }
         Ok(c)
@@ -178,7 +209,7 @@ impl Claims {
             put(EXI, Value::from(v));
         }
         for (name, v) in &self.other {
-            m.push((name.clone().to_cbor_value()?, v.clone()));
+            m.push((name.to_cbor_value(), v.clone()));
         }
         let mut map = Value::Map(m);
         deterministic::check_no_duplicate_keys(&map)?;
@@ -196,7 +227,9 @@ impl Claims {
         Claims::from_cbor_value(deterministic::decode(bytes)?)
     }
 
-    /// Convert to coset's `ClaimsSet` (the ACE claims go into its `rest`).
+    /// Convert to coset's `ClaimsSet` (the ACE claims go into its `rest`). coset refuses
+    /// integer claim keys that are neither registered nor private-use; such claims make this
+    /// conversion fail.
     pub fn to_claims_set(&self) -> Result<ClaimsSet, Error> {
         Ok(ClaimsSet::from_cbor_value(self.to_cbor_value()?)?)
     }

@@ -19,7 +19,7 @@ pub mod structure;
 mod verification;
 
 pub use algorithm::{Algorithm, Operation};
-pub use claims::{Claims, NumericDate};
+pub use claims::{ClaimKey, Claims, NumericDate};
 pub use cnf::Cnf;
 pub use error::Error;
 pub use key_id::KeyId;

@@ -26,10 +26,15 @@ fn sample_claims(cnf: Option<Cnf>) -> Claims {
         ace_profile: Some(2),
         exi: Some(3600),
         cnonce: Some(vec![1, 2, 3]),
-        other: vec![(
-            ace_cwt::coset::cwt::ClaimName::PrivateUse(-70_000),
-            Value::Bool(true),
-        )],
+        // In RFC 8949 §4.2.1 order, which is how they come back.
+        other: vec![
+            (ace_cwt::ClaimKey::Int(1000), Value::Null),
+            (ace_cwt::ClaimKey::Int(-70_000), Value::Bool(true)),
+            (
+                ace_cwt::ClaimKey::Text("private".into()),
+                Value::Bool(false),
+            ),
+        ],
     }
 }
 
