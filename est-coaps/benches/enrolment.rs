@@ -1,0 +1,2 @@
+//! Placeholder, replaced by the enrolment benchmark.
+fn main() {}
