@@ -240,3 +240,46 @@ fn server_slicer_refuses_blocks_beyond_the_end() {
         (None, 100, 100)
     );
 }
+
+#[test]
+fn server_ignores_m_in_a_block2_request_and_uses_the_smaller_size() {
+    // RFC 7959 §2.4: "the server MUST ignore it [M] on reception"; "A server MUST use the
+    // block size indicated or a smaller size".
+    let representation: Vec<u8> = (0..=255u8).collect();
+    let with_m = serve_block2(&representation, Some(notation("1/1/64").1), Szx::MAX).unwrap();
+    let without_m = serve_block2(&representation, Some(notation("1/0/64").1), Szx::MAX).unwrap();
+    assert_eq!(with_m, without_m);
+    assert_eq!(with_m.block2, Some(notation("1/1/64").1));
+    let smaller = serve_block2(
+        &representation,
+        Some(notation("0/0/1024").1),
+        Szx::new(1).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(smaller.block2, Some(notation("0/1/32").1));
+    assert_eq!(smaller.payload, &representation[..32]);
+}
+
+#[test]
+fn fetcher_moves_down_to_the_size_the_server_used() {
+    // RFC 7959 §2.3: "if the request suggested a larger value of SZX, the next request MUST
+    // move SZX down to the size given in the response".
+    let representation: Vec<u8> = (0..100u8).collect();
+    let mut buf = [0u8; 100];
+    let mut fetcher = Block2Fetcher::new(&mut buf, Some(Szx::MAX));
+    assert_eq!(fetcher.next_request(), Some(notation("0/0/1024").1));
+    let slice = serve_block2(
+        &representation,
+        fetcher.next_request(),
+        Szx::new(1).unwrap(),
+    )
+    .unwrap();
+    let options = TransferOptions {
+        block2: slice.block2,
+        ..Default::default()
+    };
+    assert_eq!(
+        fetcher.handle_response(code::CONTENT, &options, slice.payload),
+        Ok(FetchStep::Request(notation("1/0/32").1))
+    );
+}

@@ -261,3 +261,21 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_list_of_request_tags_is_refused_with_4_02() {
+    // RFC 9175 §3.2 makes Request-Tag repeatable; this crate keys an operation by one tag and
+    // refuses a list rather than merge operations with different lists (§3.3).
+    let p = packet(&[
+        (option_number::REQUEST_TAG, &[1]),
+        (option_number::REQUEST_TAG, &[2]),
+    ]);
+    let err = TransferOptions::from_message(&p).unwrap_err();
+    assert_eq!(
+        err,
+        Error::RepeatedOption {
+            number: option_number::REQUEST_TAG
+        }
+    );
+    assert_eq!(err.coap_code(), Some(coap_numbers::code::BAD_OPTION));
+}

@@ -517,3 +517,52 @@ proptest! {
         prop_assert_eq!(server.active_transfers(), 0);
     }
 }
+
+#[test]
+fn blocks_with_another_content_format_are_not_assembled() {
+    // RFC 7959 §2.3: "If blocks of a request arrive at a server with mismatching
+    // Content-Format Options, the server MUST NOT assemble them into a single request; this
+    // usually leads to a 4.08". The caller puts the Content-Format into the endpoint key.
+    let body = vec![3u8; 64];
+    let mut slab = [0u8; 256];
+    let mut server: Reassembler<'_, (u16, Option<u16>), 2> =
+        Reassembler::new(&mut slab, Default::default());
+    let first = block("0/1/32");
+    server
+        .handle_block1(
+            &(1, Some(286)),
+            &RequestTag::Absent,
+            first,
+            None,
+            &body[..32],
+            T0,
+        )
+        .unwrap();
+    let err = server
+        .handle_block1(
+            &(1, Some(0)),
+            &RequestTag::Absent,
+            block("1/0/32"),
+            None,
+            &body[32..],
+            T0,
+        )
+        .unwrap_err();
+    assert_eq!(err.coap_code(), Some(code::REQUEST_ENTITY_INCOMPLETE));
+    assert_eq!(
+        server.progress(&(1, Some(286)), &RequestTag::Absent),
+        Some(32)
+    );
+}
+
+#[test]
+fn request_tag_without_block1_is_ignored() {
+    // RFC 9175 §3.4: Request-Tag options in requests without a Block option "MUST be ignored".
+    let mut slab = [0u8; 64];
+    let mut server: Reassembler<'_, u16, 1> = Reassembler::new(&mut slab, Default::default());
+    let mut packet = coap_lite::Packet::new();
+    packet.payload = b"whole".to_vec();
+    packet.add_option(coap_lite::CoapOption::Unknown(292), vec![1, 2]);
+    assert_eq!(server.handle_request(&1, &packet, T0), Ok(None));
+    assert_eq!(server.active_transfers(), 0);
+}
