@@ -523,7 +523,7 @@ fn blocks_with_another_content_format_are_not_assembled() {
     // RFC 7959 §2.3: "If blocks of a request arrive at a server with mismatching
     // Content-Format Options, the server MUST NOT assemble them into a single request; this
     // usually leads to a 4.08". The caller puts the Content-Format into the endpoint key.
-    let body = vec![3u8; 64];
+    let body = [3u8; 64];
     let mut slab = [0u8; 256];
     let mut server: Reassembler<'_, (u16, Option<u16>), 2> =
         Reassembler::new(&mut slab, Default::default());
