@@ -50,7 +50,7 @@ impl Layer {
 
 #[derive(Debug, Clone, PartialEq)]
 enum Kind {
-    Single(Layer),
+    Single(alloc::boxed::Box<Layer>),
     SignThenEncrypt {
         sign: alloc::boxed::Box<Layer>,
         encrypt: alloc::boxed::Box<Layer>,
@@ -109,7 +109,7 @@ impl Protection {
 
     fn single(layer: Layer) -> Self {
         Protection {
-            kind: Kind::Single(layer),
+            kind: Kind::Single(alloc::boxed::Box::new(layer)),
             cwt_tag: false,
         }
     }

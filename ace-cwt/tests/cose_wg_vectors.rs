@@ -3,6 +3,13 @@
 //! Every case file of the directories named in the issue is listed with the outcome it must
 //! have; docs/conformance/ace-cwt.md carries the same table.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 use ace_cwt::coset::{CborSerializable, CoseEncrypt0, CoseMac0, CoseSign1, TaggedCborSerializable};
 use ace_cwt::{Error, KeyId, KeyMaterial, PopKey, SymmetricKey, structure};
 use serde_json::Value as Json;

@@ -1,6 +1,13 @@
 //! Every `Error` variant, provoked on purpose, with its exact value and CoAP code; refusing
 //! leaves the key store as it was.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 use ace_cwt::coset::{
     CoseMac0Builder, CoseSign1Builder, HeaderBuilder, ProtectedHeader, TaggedCborSerializable, iana,
 };

@@ -2,6 +2,13 @@
 //! (`$ACE_INTEROP_PYTHON $ACE_INTEROP_SCRIPTS/cwt_peer.py ...`; CWT has no socket protocol).
 //! Missing peer = failed test, never a silent skip.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 use ace_cwt::{
     Algorithm, Claims, Cnf, KeyId, KeySet, NumericDate, PopKey, Protection, issue, verify,
 };

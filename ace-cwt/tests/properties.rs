@@ -1,6 +1,13 @@
 //! Property tests: claims, cnf and keys survive encode/decode; tokens survive issue/verify;
 //! arbitrary bytes never panic the decoders.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 use ace_cwt::{
     Algorithm, Claims, Cnf, KeyId, KeySet, NumericDate, PopKey, Protection, issue, verify,
 };

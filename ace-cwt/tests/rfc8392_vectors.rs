@@ -1,5 +1,12 @@
 //! RFC 8392 Appendix A, byte for byte (vectors/ace-examples/rfc8392.json: the RFC's hex).
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 use ace_cwt::coset::{CoseEncrypt0, TaggedCborSerializable};
 use ace_cwt::{
     Algorithm, Claims, Error, KeyId, KeyMaterial, KeySet, NumericDate, PopKey, Protection,

@@ -1,5 +1,12 @@
 //! Issue then verify, for every kind of protection and every supported algorithm.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 use ace_cwt::{
     Algorithm, Claims, Cnf, Error, KeyId, KeySet, NumericDate, PopKey, Protection, Structure,
     issue, verify,
