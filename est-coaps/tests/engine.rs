@@ -1,7 +1,12 @@
 //! Server and client engines end to end, in process: every function, Accept handling,
 //! discovery, method and response codes of RFC 9148 §5.5, and delayed responses (§5.7).
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 mod common;
 use common::*;

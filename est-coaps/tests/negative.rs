@@ -1,7 +1,12 @@
 //! The negative catalogue (issue 6, est-coaps point 5): each bad request gets its specific
 //! error and CoAP code, and the CA state (issued records, next serial) is unchanged.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 mod common;
 use common::*;

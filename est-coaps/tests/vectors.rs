@@ -1,7 +1,12 @@
 //! RFC 9148 Appendix A payloads (draft -18 = approved text; vectors/est-coaps-rfc9148):
 //! each decoded and re-encoded byte for byte, each CSR and certificate parsed and checked.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 mod common;
 use common::*;

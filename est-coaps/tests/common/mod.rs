@@ -1,5 +1,11 @@
 //! Shared test helpers: a CA, a client with a factory certificate, vectors.
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    dead_code,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use est_coaps::p256::ecdsa::SigningKey;
 use est_coaps::p256::elliptic_curve::Generate;
