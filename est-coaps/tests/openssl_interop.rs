@@ -37,7 +37,7 @@ fn tmpdir(name: &str) -> PathBuf {
     d
 }
 
-fn write(dir: &PathBuf, file: &str, bytes: &[u8]) -> String {
+fn write(dir: &std::path::Path, file: &str, bytes: &[u8]) -> String {
     let p = dir.join(file);
     std::fs::write(&p, bytes).unwrap();
     p.to_string_lossy().into_owned()
