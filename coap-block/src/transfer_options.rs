@@ -1,8 +1,8 @@
 //! The block-wise options of one message, read strictly (RFC 7959 §2.1, §4; RFC 9175 §3).
 
-use coap_message::{MessageOption, ReadableMessage};
+use coap_message::{MessageOption, MinimalWritableMessage, OptionNumber, ReadableMessage};
 
-use crate::uint_value::decode_uint;
+use crate::uint_value::{UintValue, decode_uint};
 use crate::{BlockOption, ETag, Error, RequestTag, option_number};
 
 /// The block-wise related options of one CoAP message.
@@ -82,5 +82,40 @@ impl TransferOptions {
             }
         }
         Ok(out)
+    }
+
+    /// Add Block2 (23), Block1 (27), Size2 (28), Size1 (60) and Request-Tag (292), those that
+    /// are set, in ascending order to `message` (the ETag, option 4, is left to the caller).
+    ///
+    /// `coap-message` wants options in ascending order: call this after adding the options
+    /// numbered below 23 (Uri-Path, Content-Format, Accept, ...) and before those above 292.
+    /// A message that also needs an option between 28 and 292 (e.g. Proxy-Uri 35, Echo 252)
+    /// adds the block-wise options one by one instead, with [`BlockOption::encode`] and
+    /// [`UintValue`].
+    pub fn write_to<M: MinimalWritableMessage + ?Sized>(
+        &self,
+        message: &mut M,
+    ) -> Result<(), M::UnionError> {
+        let mut add = |number: u16, value: &[u8]| -> Result<(), M::UnionError> {
+            let number = M::OptionNumber::new(number)?;
+            message.add_option(number, value)?;
+            Ok(())
+        };
+        if let Some(b) = self.block2 {
+            add(option_number::BLOCK2, b.encode().as_bytes())?;
+        }
+        if let Some(b) = self.block1 {
+            add(option_number::BLOCK1, b.encode().as_bytes())?;
+        }
+        if let Some(size) = self.size2 {
+            add(option_number::SIZE2, UintValue::new(size).as_bytes())?;
+        }
+        if let Some(size) = self.size1 {
+            add(option_number::SIZE1, UintValue::new(size).as_bytes())?;
+        }
+        if let Some(tag) = self.request_tag.value() {
+            add(option_number::REQUEST_TAG, tag)?;
+        }
+        Ok(())
     }
 }

@@ -279,3 +279,22 @@ fn a_list_of_request_tags_is_refused_with_4_02() {
     );
     assert_eq!(err.coap_code(), Some(coap_numbers::code::BAD_OPTION));
 }
+
+#[test]
+fn written_options_read_back_equal() {
+    let options = TransferOptions {
+        block1: Some(notation("1:3/1/128").1),
+        block2: Some(notation("2:2/0/32").1),
+        size1: Some(4000),
+        size2: Some(0),
+        request_tag: RequestTag::new(b"rt").unwrap(),
+        etag: None,
+    };
+    let mut p = Packet::new();
+    options.write_to(&mut p).unwrap();
+    assert_eq!(TransferOptions::from_message(&p).unwrap(), options);
+    // The bytes on the wire: Block1 value 59 (RFC 7959 §3), Block2 value 33, Size2 empty.
+    assert_eq!(p.get_first_option(CoapOption::Block1), Some(&vec![59]));
+    assert_eq!(p.get_first_option(CoapOption::Block2), Some(&vec![33]));
+    assert_eq!(p.get_first_option(CoapOption::Size2), Some(&vec![]));
+}
