@@ -4,6 +4,10 @@
 
 use clap::{Parser, Subcommand};
 
+mod demo;
+mod diag;
+mod udp;
+
 /// ACE on the command line: a loopback demo, servers, a token decoder and a key generator.
 #[derive(Parser)]
 #[command(name = "ace", version, about)]
@@ -14,11 +18,16 @@ struct Cli {
 
 // Each subcommand lives in its own module with `pub struct Args` and `pub fn run(Args)`.
 #[derive(Subcommand)]
-enum Command {}
+enum Command {
+    /// Run AS, RS and client on loopback UDP and print every exchange (RFC 9200 flow).
+    Demo(demo::Args),
+}
 
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
-    let result: Result<(), Box<dyn std::error::Error>> = match cli.command {};
+    let result: Result<(), Box<dyn std::error::Error>> = match cli.command {
+        Command::Demo(args) => demo::run(args),
+    };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
