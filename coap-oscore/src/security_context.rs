@@ -171,6 +171,16 @@ impl<S: SequenceStore> SecurityContext<S> {
             None => ReplayWindow::new(params.replay_window)?,
         };
         let next_sequence = restored.unwrap_or(0);
+        // First boot: persist at once, so that a later boot knows the context was in use (and
+        // that its replay window is lost) even if this endpoint never sent anything.
+        let persisted_bound = match restored {
+            Some(bound) => bound,
+            None => {
+                let bound = params.store_ahead.min(MAX_SEQUENCE_NUMBER + 1);
+                store.store(bound).map_err(|_| Error::StorageFailed)?;
+                bound
+            }
+        };
         Ok(Self {
             alg,
             common_iv,
@@ -184,7 +194,7 @@ impl<S: SequenceStore> SecurityContext<S> {
             recipient_cipher: Cipher::new(alg, recipient_key.get(..key_len).unwrap_or(&[]))?,
             recipient_key,
             next_sequence,
-            persisted_bound: next_sequence,
+            persisted_bound,
             store_ahead: params.store_ahead,
             store,
             replay,
