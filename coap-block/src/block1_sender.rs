@@ -118,7 +118,7 @@ impl<'a> Block1Sender<'a> {
     ///   [`Error::RestartsExhausted`].
     /// - Anything else fails with [`Error::UnexpectedResponse`].
     ///
-    /// A response whose Block1 acknowledges a different block is refused with
+    /// A success response whose Block1 acknowledges a different block is refused with
     /// [`Error::UnexpectedBlock`] and changes nothing. Failures from the peer end the transfer.
     pub fn handle_response(
         &mut self,
@@ -126,7 +126,9 @@ impl<'a> Block1Sender<'a> {
         options: &TransferOptions,
     ) -> Result<UploadStep, Error> {
         let sent = self.current()?;
-        if let Some(ack) = options.block1 {
+        let class = response_code >> 5;
+        // Only a success response acknowledges a block; in a 4.13 the Block1 is a size hint.
+        if let Some(ack) = options.block1.filter(|_| class == 2) {
             // The ack counts in the size of the request it acknowledges (RFC 7959 Figure 9).
             let acked = (ack.num as usize).checked_mul(self.szx.block_size());
             if acked != Some(self.offset) {
@@ -136,7 +138,6 @@ impl<'a> Block1Sender<'a> {
                 });
             }
         }
-        let class = response_code >> 5;
         match response_code {
             _ if class == 2 => {
                 if !sent.block1.more {

@@ -283,3 +283,20 @@ fn fetcher_moves_down_to_the_size_the_server_used() {
         Ok(FetchStep::Request(notation("1/0/32").1))
     );
 }
+
+#[test]
+fn block1_in_an_error_response_is_not_taken_as_an_acknowledgement() {
+    let body = vec![1u8; 100];
+    let mut client = Block1Sender::new(&body, Szx::new(2).unwrap(), 1).unwrap();
+    client
+        .handle_response(code::CONTINUE, &options(Some("0/1/64"), None))
+        .unwrap();
+    assert_eq!(
+        client.handle_response(
+            code::REQUEST_ENTITY_INCOMPLETE,
+            &options(Some("5/0/64"), None)
+        ),
+        Ok(UploadStep::Restarted)
+    );
+    assert_eq!(client.current().unwrap().block1, notation("0/1/64").1);
+}
