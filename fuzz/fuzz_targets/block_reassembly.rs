@@ -9,16 +9,23 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let mut slab = [0u8; 4 * 256];
-    let mut server: Reassembler<'_, u8, 4> = Reassembler::new(&mut slab, ReassemblyConfig {
-        timeout: Duration::from_secs(5),
-        ..Default::default()
-    });
+    let mut server: Reassembler<'_, u8, 4> = Reassembler::new(
+        &mut slab,
+        ReassemblyConfig {
+            timeout: Duration::from_secs(5),
+            ..Default::default()
+        },
+    );
     let mut now = Duration::ZERO;
     // Each record: endpoint, tag selector, 3 bytes of Block1 value, payload length, time step.
     for record in data.chunks_exact(7) {
-        let [endpoint, tag, b0, b1, b2, len, step] = *record else { continue };
+        let [endpoint, tag, b0, b1, b2, len, step] = *record else {
+            continue;
+        };
         let endpoint = endpoint % 8;
-        let Ok(block1) = BlockOption::decode(&[b0, b1, b2]) else { continue };
+        let Ok(block1) = BlockOption::decode(&[b0, b1, b2]) else {
+            continue;
+        };
         let request_tag = match tag % 3 {
             0 => RequestTag::Absent,
             _ => RequestTag::new(&[tag]).unwrap_or_default(),
@@ -32,9 +39,7 @@ fuzz_target!(|data: &[u8]| {
         } else {
             usize::from(len) * 5
         };
-        let payload: Vec<u8> = (0..len)
-            .map(|i| (offset + i) as u8 ^ endpoint)
-            .collect();
+        let payload: Vec<u8> = (0..len).map(|i| (offset + i) as u8 ^ endpoint).collect();
         match server.handle_block1(&endpoint, &request_tag, block1, None, &payload, now) {
             Ok(Block1Outcome::Complete { body, .. }) => {
                 assert!(body.len() <= 256 || block1.num == 0);
