@@ -199,20 +199,21 @@ fn run_client(args: &[&str]) -> String {
     )
 }
 
-#[test]
-fn libcoap_client_puts_and_gets_4000_bytes_in_64_byte_blocks_against_our_server() {
+/// `coap-client-notls -b SIZE` PUTs the body to our server and GETs it back.
+fn libcoap_client_against_our_server(size: usize) {
     let body = test_body();
-    let input = temp_path("put-body.txt");
-    let output = temp_path("got.txt");
+    let input = temp_path(&format!("put-body-{size}.txt"));
+    let output = temp_path(&format!("got-{size}.txt"));
     std::fs::write(&input, &body).unwrap();
     let _ = std::fs::remove_file(&output);
     let server = start_our_server(Vec::new());
     let uri = format!("coap://127.0.0.1:{}/data", server.addr.port());
+    let b = size.to_string();
     let put = run_client(&[
         "-m",
         "put",
         "-b",
-        "64",
+        &b,
         "-B",
         "10",
         "-f",
@@ -223,7 +224,7 @@ fn libcoap_client_puts_and_gets_4000_bytes_in_64_byte_blocks_against_our_server(
         "-m",
         "get",
         "-b",
-        "64",
+        &b,
         "-B",
         "10",
         "-o",
@@ -233,15 +234,17 @@ fn libcoap_client_puts_and_gets_4000_bytes_in_64_byte_blocks_against_our_server(
     server.stop.store(true, Ordering::Relaxed);
     let (last_put, log) = server.handle.join().unwrap();
     let continues = log.iter().filter(|l| l.contains("-> 2.31")).count();
-    let blocks_served = log.iter().filter(|l| l.starts_with("GET -> 2:")).count();
+    let served: Vec<&String> = log.iter().filter(|l| l.starts_with("GET -> 2:")).collect();
     assert_eq!(
         last_put.as_deref(),
         Some(&body[..]),
         "our server did not reassemble the body\nPUT: {put}\nlog: {log:#?}"
     );
-    // 4000 bytes in 64-byte blocks: 63 blocks, 62 answered with 2.31.
-    assert_eq!(continues, 62, "{log:#?}");
-    assert_eq!(blocks_served, 63, "{log:#?}\nGET: {get}");
+    // 4000 bytes in blocks of `size`: all but the last block are answered with 2.31.
+    let blocks = body.len().div_ceil(size);
+    assert_eq!(continues, blocks - 1, "{log:#?}");
+    assert_eq!(served.len(), blocks, "{log:#?}\nGET: {get}");
+    assert_eq!(served[0], &format!("GET -> 2:0/1/{size}"), "{log:#?}");
     // coap-client exits 0 on some failures: its output must not report an error either.
     for (what, out) in [("PUT", &put), ("GET", &get)] {
         assert!(
@@ -251,6 +254,22 @@ fn libcoap_client_puts_and_gets_4000_bytes_in_64_byte_blocks_against_our_server(
     }
     let got = std::fs::read(&output).unwrap_or_default();
     assert_eq!(got, body, "libcoap did not get the body back\nGET: {get}");
+}
+
+#[test]
+fn libcoap_client_puts_and_gets_4000_bytes_in_64_byte_blocks_against_our_server() {
+    libcoap_client_against_our_server(64);
+}
+
+/// 250 blocks: block numbers above 15 need 2-byte option values.
+#[test]
+fn libcoap_client_puts_and_gets_4000_bytes_in_16_byte_blocks_against_our_server() {
+    libcoap_client_against_our_server(16);
+}
+
+#[test]
+fn libcoap_client_puts_and_gets_4000_bytes_in_1024_byte_blocks_against_our_server() {
+    libcoap_client_against_our_server(1024);
 }
 
 /// A CoAP request/response exchange over UDP: CON with retransmission, piggybacked or
