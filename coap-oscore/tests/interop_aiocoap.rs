@@ -15,7 +15,7 @@
 
 use std::io::{BufRead, BufReader};
 use std::net::UdpSocket;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -63,7 +63,7 @@ fn fresh_dir(tag: &str) -> PathBuf {
     d
 }
 
-fn write_ctx(dir: &PathBuf, name: &str, sender: &str, recipient: &str, secret: &[u8]) {
+fn write_ctx(dir: &Path, name: &str, sender: &str, recipient: &str, secret: &[u8]) {
     let d = dir.join(name);
     std::fs::create_dir_all(&d).unwrap();
     std::fs::write(
@@ -429,11 +429,7 @@ impl App {
                 let start = (num as usize * size).min(self.big.len());
                 let end = (start + size).min(self.big.len());
                 let more = end < self.big.len();
-                set(
-                    &mut resp,
-                    ResponseType::Content,
-                    &self.big[start..end].to_vec(),
-                );
+                set(&mut resp, ResponseType::Content, &self.big[start..end]);
                 resp.add_option(
                     CoapOption::Block2,
                     uint((num << 4) | (u32::from(more) << 3) | u32::from(szx)),
@@ -539,9 +535,9 @@ fn serve(sock: UdpSocket, stop: Arc<AtomicBool>, log: Arc<Mutex<ServerLog>>) {
 }
 
 fn run_client(
-    python: &PathBuf,
-    scripts: &PathBuf,
-    dir: &PathBuf,
+    python: &Path,
+    scripts: &Path,
+    dir: &Path,
     creds: &str,
     port: u16,
     steps: &[&str],
