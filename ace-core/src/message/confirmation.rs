@@ -8,7 +8,7 @@ use ciborium::Value;
 use crate::Error;
 
 /// RFC 9201 §3–§5: a confirmation (`req_cnf`, `cnf`, `rs_cnf`), whose value "must follow
-/// the syntax of "cnf" claim values from Section 3.1 of [RFC8747]".
+/// the syntax of "cnf" claim values from Section 3.1 of RFC 8747".
 ///
 /// It holds the parsed [`Cnf`] and the CBOR value it came from, so that a decoded message
 /// re-encodes with its peer's key order inside the COSE_Key (RFC 9200 Figures 12 and 17 list
