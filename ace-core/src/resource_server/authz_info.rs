@@ -145,8 +145,7 @@ impl<K: ace_cwt::KeyStore, M: ScopeMatcher> ResourceServer<K, M> {
                 return Err(err);
             }
         };
-        let claims = verified.claims().clone();
-        self.accept_claims(claims, clock)
+        self.accept_claims(verified.into_claims(), clock)
     }
 
     /// RFC 9200 §5.9.2, §5.10.1.1: finishes an `/authz-info` POST of a reference token with
