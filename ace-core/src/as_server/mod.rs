@@ -1,6 +1,6 @@
 //! The Authorization Server engine (RFC 9200 §5.8 token endpoint, §5.9 introspection
 //! endpoint). Sans-IO: requests come in as decoded messages with the identity the secure
-//! channel established, time from a [`Clock`], randomness from the caller.
+//! channel established, time from a [`Clock`](crate::env::Clock), randomness from the caller.
 
 mod introspection;
 mod policy;
