@@ -1,0 +1,13 @@
+//! ace-core: the AccessTokenResponse decoder (RFC 9200) never panics, and what it accepts re-encodes stably.
+#![no_main]
+
+use ace_core::{AceMessage, AccessTokenResponse};
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    if let Ok(msg) = AccessTokenResponse::decode(data) {
+        let bytes = msg.encode();
+        let again = AccessTokenResponse::decode(&bytes).expect("own encoding decodes");
+        assert_eq!(again.encode(), bytes);
+    }
+});
