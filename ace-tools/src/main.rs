@@ -6,6 +6,8 @@ use clap::{Parser, Subcommand};
 
 mod demo;
 mod diag;
+mod keygen;
+mod token;
 mod udp;
 
 /// ACE on the command line: a loopback demo, servers, a token decoder and a key generator.
@@ -21,12 +23,18 @@ struct Cli {
 enum Command {
     /// Run AS, RS and client on loopback UDP and print every exchange (RFC 9200 flow).
     Demo(demo::Args),
+    /// Make a COSE_Key (symmetric, P-256, Ed25519, X25519) and print it.
+    Keygen(keygen::Args),
+    /// Decode a CWT; with --key, verify or decrypt it.
+    Token(token::Args),
 }
 
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     let result: Result<(), Box<dyn std::error::Error>> = match cli.command {
         Command::Demo(args) => demo::run(args),
+        Command::Keygen(args) => keygen::run(args),
+        Command::Token(args) => token::run(args),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
