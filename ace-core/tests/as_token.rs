@@ -356,6 +356,9 @@ fn symmetric_pop_key_goes_to_client_in_cnf_and_to_rs_inside_the_encrypted_token(
     let resp = f.server.token(None, &r, &f.clock, &mut f.rng).unwrap();
     assert_eq!(resp.expires_in, Some(3600));
     assert!(resp.rs_cnf.is_none());
+    // AS-10: token_type omitted, PoP is the default.
+    assert_eq!(resp.token_type, None);
+    assert_eq!(resp.effective_token_type(), ace_core::TokenType::PoP);
     let Some(Cnf::CoseKey(client_copy)) = resp.cnf.map(Confirmation::into_cnf) else {
         panic!("cnf must carry the symmetric key");
     };
