@@ -75,7 +75,8 @@ pub struct Claims {
     pub iss: Option<String>,
     /// RFC 8392 §3.1.2 `sub` (2): subject.
     pub sub: Option<String>,
-    /// RFC 8392 §3.1.3 `aud` (3): audience.
+    /// RFC 8392 §3.1.3 `aud` (3): audience, when it is one string (an array of audiences is
+    /// kept in `other`).
     pub aud: Option<String>,
     /// RFC 8392 §3.1.4 `exp` (4): expiration time.
     pub exp: Option<NumericDate>,
@@ -141,7 +142,16 @@ impl Claims {
             match label {
                 ISS => c.iss = Some(text(label, v)?),
                 SUB => c.sub = Some(text(label, v)?),
-                AUD => c.aud = Some(text(label, v)?),
+                AUD => match v {
+                    Value::Text(t) => c.aud = Some(t),
+                    // RFC 8392 §3.1.3 also allows an array of StringOrURI; ACE uses one
+                    // audience, so an array is kept untyped in `other` (an RS comparing `aud`
+                    // then finds no match).
+                    Value::Array(items) if items.iter().all(|i| matches!(i, Value::Text(_))) => {
+                        c.other.push((ClaimKey::Int(AUD), Value::Array(items)))
+                    }
+                    _ => return Err(Error::ClaimType(AUD)),
+                },
                 EXP => c.exp = Some(date(label, v)?),
                 NBF => c.nbf = Some(date(label, v)?),
                 IAT => c.iat = Some(date(label, v)?),

@@ -380,6 +380,19 @@ fn claims_of_the_wrong_type_name_their_key() {
 }
 
 #[test]
+fn an_audience_array_is_kept_untyped_and_a_tagged_date_is_refused() {
+    let aud = Value::Array(vec![Value::Text("rs1".into()), Value::Text("rs2".into())]);
+    let payload = cbor(&Value::Map(vec![(Value::Integer(3.into()), aud.clone())]));
+    let claims = verify(&mac0_over(payload), &keys()).unwrap().into_claims();
+    assert_eq!(claims.aud, None);
+    assert_eq!(claims.other, vec![(ace_cwt::ClaimKey::Int(3), aud)]);
+    // RFC 8392 §5: claim values are not tagged (no tag 1 on exp).
+    let tagged = Value::Tag(1, Box::new(Value::Integer(5.into())));
+    let payload = cbor(&Value::Map(vec![(Value::Integer(4.into()), tagged)]));
+    assert_eq!(refused(&mac0_over(payload)), Error::ClaimType(4));
+}
+
+#[test]
 fn invalid_and_unsupported_keys_are_refused() {
     // EC2 P-256 with a 31-byte x.
     let k = Value::Map(vec![
