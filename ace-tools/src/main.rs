@@ -6,6 +6,7 @@ use clap::{Parser, Subcommand};
 
 mod demo;
 mod diag;
+mod est;
 mod keygen;
 mod token;
 mod udp;
@@ -21,6 +22,10 @@ struct Cli {
 // Each subcommand lives in its own module with `pub struct Args` and `pub fn run(Args)`.
 #[derive(Subcommand)]
 enum Command {
+    /// EST-coaps CA and server over DTLS 1.2 with client certificates (RFC 9148).
+    EstServer(est::ServerArgs),
+    /// EST-coaps client: cacerts, enroll, reenroll, serverkeygen (RFC 9148).
+    Est(est::ClientArgs),
     /// Run AS, RS and client on loopback UDP and print every exchange (RFC 9200 flow).
     Demo(demo::Args),
     /// Make a COSE_Key (symmetric, P-256, Ed25519, X25519) and print it.
@@ -33,6 +38,10 @@ fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     let result: Result<(), Box<dyn std::error::Error>> = match cli.command {
         Command::Demo(args) => demo::run(args),
+        Command::EstServer(args) => {
+            est::run_server(args).map_err(|e| e as Box<dyn std::error::Error>)
+        }
+        Command::Est(args) => est::run_client(args).map_err(|e| e as Box<dyn std::error::Error>),
         Command::Keygen(args) => keygen::run(args),
         Command::Token(args) => token::run(args),
     };

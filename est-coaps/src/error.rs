@@ -76,7 +76,7 @@ pub enum Error {
     #[error("certificate issuing failed: {0}")]
     Issuing(&'static str),
     /// Client side: the server answered with an unexpected code or Content-Format.
-    #[error("unexpected response: code {code:?}, content-format {content_format:?}")]
+    #[error("unexpected response: code {code}, content-format {content_format:?}")]
     UnexpectedResponse {
         /// The response code received.
         code: Code,
