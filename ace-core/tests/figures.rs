@@ -1,6 +1,13 @@
 //! Every byte-exact CBOR figure of RFC 9200 (vectors/ace-examples/rfc9200.json) in both
 //! directions: decode → the value the figure describes; encode → the figure's bytes.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 use ace_core::message::{NumericDate, ParamMap, ProfileRequest, TokenTypeHint};
 use ace_core::registry::{AceProfile, TokenType};
 use ace_core::scope::{Scope, TextScope};

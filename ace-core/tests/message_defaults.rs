@@ -1,5 +1,12 @@
 //! Defaults and fixed encodings the RFC spells out.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 use ace_core::message::ProfileRequest;
 use ace_core::registry::{GrantType, TokenType};
 use ace_core::{AccessTokenRequest, AccessTokenResponse, AceMessage, IntrospectionResponse};

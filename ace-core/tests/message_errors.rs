@@ -1,5 +1,12 @@
 //! The crate error's CoAP codes and ACE error codes, case by case, and the §5.8.3 error map.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 use ace_core::message::{ParamKey, ParamMap};
 use ace_core::registry::AceErrorCode;
 use ace_core::{AceMessage, Error, ErrorResponse};

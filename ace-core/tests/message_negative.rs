@@ -1,6 +1,13 @@
 //! The negative catalogue of the message codec: each malformed input gets its specific error
 //! (with its CoAP code and ACE error code); unknown parameters are kept.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 use ace_core::message::{ParamKey, ParamMap};
 use ace_core::registry::AceErrorCode;
 use ace_core::{
@@ -34,6 +41,9 @@ fn decode_all(bytes: &[u8]) -> Vec<Result<(), Error>> {
         IntrospectionResponse::decode(bytes).map(drop),
     ]
 }
+
+/// One message decoder, result reduced to success or the error.
+type Decoder = fn(&[u8]) -> Result<(), Error>;
 
 fn all_fail_with(bytes: &[u8], expected: &Error) {
     for r in decode_all(bytes) {
@@ -106,7 +116,7 @@ fn keys_that_are_neither_integer_nor_text_are_refused() {
 
 #[test]
 fn registered_parameters_of_the_wrong_type_are_refused() {
-    let cases: Vec<(Vec<u8>, fn(&[u8]) -> Result<(), Error>, &str, &str)> = vec![
+    let cases: Vec<(Vec<u8>, Decoder, &str, &str)> = vec![
         (
             map(vec![(int(1), Value::Text("tok".into()))]),
             |b| AccessTokenResponse::decode(b).map(drop),

@@ -1,6 +1,13 @@
 //! Property tests: every message type round-trips (value → bytes → equal value), encodes in
 //! RFC 8949 §4.2.1 deterministic order, and re-encodes to the same bytes.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 use ace_core::message::{
     Confirmation, NumericDate, ParamKey, ParamMap, ProfileRequest, TokenTypeHint,
 };

@@ -1,6 +1,13 @@
 //! The registries against the RFC tables (digest REG-*), one key table per message, and the
 //! label traps of digest §1.6.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 use ace_core::registry::{
     AUTHZ_INFO_RESOURCE_TYPE, AceErrorCode, AceProfile, ContentFormat, GrantType, Parameter,
     TokenType, ValueType, hints, introspect, oauth,

@@ -1,6 +1,13 @@
 //! RFC 9237 AIF-REST scopes: the RFC's example, permissions, dynamic methods, strict
 //! parsing, narrowing.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 use ace_core::Error;
 use ace_core::env::Method;
 use ace_core::registry::AceErrorCode;

@@ -1,5 +1,12 @@
 //! Text scopes: RFC 6749 §3.3 grammar, narrowing, and interpretation through a dictionary.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 use ace_core::Error;
 use ace_core::env::Method;
 use ace_core::registry::AceErrorCode;
