@@ -208,15 +208,15 @@ pub fn run(args: ServerArgs) -> Result<(), BoxError> {
             let step = (|| -> Result<(), BoxError> {
                 peer.conn.tick(now)?;
                 peer.conn.drain(&sock, *addr)?;
-                if peer.client.is_none() {
-                    if let Some(der) = peer.conn.peer_cert.take() {
-                        let cert = est_coaps::client::parse_certificate(&der)?;
-                        // RFC 9148 §4: the client certificate must chain to a trusted CA.
-                        if anchors.iter().any(|a| verify_issued_by(&cert, a).is_ok()) {
-                            peer.client = Some(cert);
-                        } else {
-                            eprintln!("{addr}: client certificate not issued by a trusted CA");
-                        }
+                if peer.client.is_none()
+                    && let Some(der) = peer.conn.peer_cert.take()
+                {
+                    let cert = est_coaps::client::parse_certificate(&der)?;
+                    // RFC 9148 §4: the client certificate must chain to a trusted CA.
+                    if anchors.iter().any(|a| verify_issued_by(&cert, a).is_ok()) {
+                        peer.client = Some(cert);
+                    } else {
+                        eprintln!("{addr}: client certificate not issued by a trusted CA");
                     }
                 }
                 let inbox = std::mem::take(&mut peer.conn.inbox);
@@ -280,10 +280,11 @@ fn handle_coap(
         Err(e) => return out(block_err(&e)).to_bytes().ok(),
     };
     // A later Block2 request for the cached response (RFC 7959 §2.4): serve the slice.
-    if let (Some(b2), Some((p, cached))) = (block2, &peer.cached) {
-        if b2.num > 0 && *p == path {
-            return block2_response(&mut out, cached, Some(b2), max_szx);
-        }
+    if let (Some(b2), Some((p, cached))) = (block2, &peer.cached)
+        && b2.num > 0
+        && *p == path
+    {
+        return block2_response(&mut out, cached, Some(b2), max_szx);
     }
     let block1 = match coap::get_block(&req, CoapOption::Block1) {
         Ok(b) => b,

@@ -1,0 +1,369 @@
+//! `ace est-server` over real DTLS on 127.0.0.1, against independent peers:
+//! libcoap's `coap-client-gnutls` (with `-b 64`: Block1 and Block2) performs /crts, /sen and
+//! discovery, OpenSSL makes the factory PKI and verifies what was issued, and the `ace est`
+//! client runs every function. Missing tools make the tests FAIL with the reason.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+
+const ACE: &str = env!("CARGO_BIN_EXE_ace");
+
+fn tool(name: &str) -> Command {
+    let found = Command::new("sh")
+        .args(["-c", &format!("command -v {name}")])
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false);
+    assert!(
+        found,
+        "`{name}` is not installed: apt-get install libcoap3-bin openssl (scripts/test does)"
+    );
+    Command::new(name)
+}
+
+fn run(cmd: &mut Command) -> (bool, String) {
+    let out = cmd.output().unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success(), text)
+}
+
+fn dir(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("ace-est-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn s(p: &Path) -> String {
+    p.to_string_lossy().into_owned()
+}
+
+/// A factory CA (as a device manufacturer would run it) and one device certificate.
+fn factory_pki(d: &Path) {
+    let sh = format!(
+        "set -e; cd {d}; \
+         openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout fca.key -out fca.pem -subj '/CN=Factory CA/O=Maker' -days 30; \
+         openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout dev.key -out dev.csr -subj '/CN=device-1/O=Maker'; \
+         openssl x509 -req -in dev.csr -CA fca.pem -CAkey fca.key -CAcreateserial -out dev.pem -days 30; \
+         openssl req -new -key dev.key -subj '/CN=device-1/O=Maker' -outform DER -out sen.der",
+        d = s(d)
+    );
+    tool("openssl");
+    let (ok, text) = run(Command::new("sh").args(["-c", &sh]));
+    assert!(ok, "factory PKI: {text}");
+}
+
+struct Server {
+    child: Child,
+    port: u16,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start_server(d: &Path, extra: &[&str]) -> Server {
+    let mut child = Command::new(ACE)
+        .args(["est-server", "--listen", "127.0.0.1:0", "--dir"])
+        .arg(d.join("srv"))
+        .arg("--client-ca")
+        .arg(d.join("fca.pem"))
+        .args(extra)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let port = line
+        .trim()
+        .rsplit(':')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap_or_else(|_| panic!("server said {line:?}"));
+    Server { child, port }
+}
+
+fn coap_client(d: &Path, args: &[&str]) -> (bool, String) {
+    let mut c = tool("coap-client-gnutls");
+    c.current_dir(d)
+        .args(["-B", "10", "-c", "dev.pem", "-j", "dev.key"])
+        .args(args);
+    run(&mut c)
+}
+
+fn ace_est(d: &Path, port: u16, args: &[&str]) -> (bool, String) {
+    run(Command::new(ACE)
+        .current_dir(d)
+        .args(["est", "--server", &format!("127.0.0.1:{port}")])
+        .args(args))
+}
+
+#[test]
+fn libcoap_gnutls_performs_crts_sen_and_discovery_blockwise() {
+    let d = dir("libcoap");
+    factory_pki(&d);
+    let srv = start_server(&d, &[]);
+    let base = format!("coaps://127.0.0.1:{}", srv.port);
+    // /crts in 64-byte Block2 pieces. coap-client exits 0 even when DTLS fails: check output.
+    let (_, text) = coap_client(
+        &d,
+        &[
+            "-m",
+            "get",
+            "-A",
+            "281",
+            "-b",
+            "64",
+            "-o",
+            "crts.p7",
+            &format!("{base}/.well-known/est/crts"),
+        ],
+    );
+    assert!(d.join("crts.p7").exists(), "no /crts response: {text}");
+    let (ok, text) = run(tool("openssl")
+        .args(["pkcs7", "-inform", "DER", "-print_certs", "-noout", "-in"])
+        .arg(d.join("crts.p7")));
+    assert!(ok && text.contains("CN = ace EST CA"), "{text}");
+    assert!(
+        std::fs::read(d.join("crts.p7")).unwrap().len() > 64,
+        "must have needed several blocks"
+    );
+    // /sen: an OpenSSL CSR (399-ish bytes) in Block1 pieces, the certificate back in Block2.
+    let (_, text) = coap_client(
+        &d,
+        &[
+            "-m",
+            "post",
+            "-t",
+            "286",
+            "-A",
+            "281",
+            "-b",
+            "64",
+            "-f",
+            "sen.der",
+            "-o",
+            "sen.p7",
+            &format!("{base}/.well-known/est/sen"),
+        ],
+    );
+    assert!(d.join("sen.p7").exists(), "no /sen response: {text}");
+    let (ok, text) = run(tool("openssl")
+        .args(["pkcs7", "-inform", "DER", "-print_certs", "-out"])
+        .arg(d.join("issued.pem"))
+        .arg("-in")
+        .arg(d.join("sen.p7")));
+    assert!(ok, "{text}");
+    let (ok, text) = run(tool("openssl")
+        .arg("verify")
+        .arg("-CAfile")
+        .arg(d.join("srv/ca.pem"))
+        .arg(d.join("issued.pem")));
+    assert!(ok && text.contains("issued.pem: OK"), "{text}");
+    // Discovery (RFC 9148 §5.1).
+    let (_, text) = coap_client(
+        &d,
+        &["-m", "get", &format!("{base}/.well-known/core?rt=ace.est*")],
+    );
+    assert!(
+        text.contains("</.well-known/est/sen>;rt=\"ace.est.sen\";ct=\"281 287\""),
+        "{text}"
+    );
+    // A wrong Content-Format is 4.15 over the wire too.
+    let (_, text) = coap_client(
+        &d,
+        &[
+            "-m",
+            "post",
+            "-t",
+            "0",
+            "-f",
+            "sen.der",
+            &format!("{base}/.well-known/est/sen"),
+        ],
+    );
+    assert!(text.contains("4.15"), "{text}");
+}
+
+#[test]
+fn libcoap_without_a_client_certificate_gets_nothing() {
+    let d = dir("nocert");
+    factory_pki(&d);
+    let srv = start_server(&d, &[]);
+    let mut c = tool("coap-client-gnutls");
+    let (_, text) = run(c.current_dir(&d).args([
+        "-B",
+        "3",
+        "-m",
+        "get",
+        "-o",
+        "out.p7",
+        &format!("coaps://127.0.0.1:{}/.well-known/est/crts", srv.port),
+    ]));
+    assert!(
+        !d.join("out.p7").exists(),
+        "served without client authentication: {text}"
+    );
+}
+
+#[test]
+fn ace_est_client_runs_every_function() {
+    let d = dir("client");
+    factory_pki(&d);
+    let srv = start_server(&d, &[]);
+    let p = srv.port;
+    let (ok, text) = ace_est(
+        &d,
+        p,
+        &[
+            "--cert", "dev.pem", "--key", "dev.key", "cacerts", "--out", "ca.pem",
+        ],
+    );
+    assert!(ok, "{text}");
+    assert_eq!(
+        std::fs::read(d.join("ca.pem")).unwrap(),
+        std::fs::read(d.join("srv/ca.pem")).unwrap()
+    );
+    let (ok, text) = ace_est(
+        &d,
+        p,
+        &[
+            "--cert",
+            "dev.pem",
+            "--key",
+            "dev.key",
+            "--ca",
+            "ca.pem",
+            "enroll",
+            "--subject",
+            "CN=device-1,O=Maker",
+            "--out-key",
+            "op.key",
+            "--out-cert",
+            "op.pem",
+        ],
+    );
+    assert!(ok, "{text}");
+    // Re-enrol with the operational certificate, in 64-byte blocks.
+    let (ok, text) = ace_est(
+        &d,
+        p,
+        &[
+            "--cert",
+            "op.pem",
+            "--key",
+            "op.key",
+            "--ca",
+            "ca.pem",
+            "--block-size",
+            "64",
+            "reenroll",
+            "--out-key",
+            "op2.key",
+            "--out-cert",
+            "op2.pem",
+        ],
+    );
+    assert!(ok, "{text}");
+    for pkix in [false, true] {
+        let mut args = vec![
+            "--cert",
+            "dev.pem",
+            "--key",
+            "dev.key",
+            "serverkeygen",
+            "--subject",
+            "CN=skg-1",
+            "--out-key",
+            "skg.key",
+            "--out-cert",
+            "skg.pem",
+        ];
+        if pkix {
+            args.push("--pkix");
+        }
+        let (ok, text) = ace_est(&d, p, &args);
+        assert!(ok, "{text}");
+        let (ok, text) = run(tool("openssl")
+            .args(["pkey", "-noout", "-check", "-in"])
+            .arg(d.join("skg.key")));
+        assert!(ok, "{text}");
+        let (ok, text) = run(tool("openssl")
+            .arg("verify")
+            .arg("-CAfile")
+            .arg(d.join("ca.pem"))
+            .arg(d.join("skg.pem")));
+        assert!(ok, "{text}");
+    }
+    let (ok, text) = run(tool("openssl")
+        .arg("verify")
+        .arg("-CAfile")
+        .arg(d.join("ca.pem"))
+        .arg(d.join("op.pem"))
+        .arg(d.join("op2.pem")));
+    assert!(ok && text.contains("op2.pem: OK"), "{text}");
+    // Re-enrolment with the factory certificate (not issued by this CA) is refused: 4.03.
+    let (ok, text) = ace_est(
+        &d,
+        p,
+        &[
+            "--cert",
+            "dev.pem",
+            "--key",
+            "dev.key",
+            "reenroll",
+            "--out-key",
+            "x.key",
+            "--out-cert",
+            "x.pem",
+        ],
+    );
+    assert!(!ok && text.contains("4.03"), "{text}");
+    assert!(!d.join("x.pem").exists());
+}
+
+#[test]
+fn ace_est_client_waits_for_max_age_and_resends() {
+    let d = dir("delay");
+    factory_pki(&d);
+    let srv = start_server(&d, &["--delay", "1"]);
+    let (ok, text) = ace_est(
+        &d,
+        srv.port,
+        &[
+            "--cert",
+            "dev.pem",
+            "--key",
+            "dev.key",
+            "enroll",
+            "--subject",
+            "CN=slow",
+            "--out-key",
+            "k.pem",
+            "--out-cert",
+            "c.pem",
+        ],
+    );
+    assert!(ok, "{text}");
+    assert!(text.contains("5.03, Max-Age 1 s"), "{text}");
+    assert!(d.join("c.pem").exists());
+}
