@@ -1,7 +1,12 @@
 //! RFC 9200 §5.10.1 / §5.10.1.1: the RS engine's `/authz-info` processing, case by case,
 //! with exact codes, the RFC's check order, and unchanged state after every refusal.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use ace_core::env::{ManualClock, Method, UnixTime};
 use ace_core::resource_server::{
@@ -472,4 +477,23 @@ fn encrypted_cose_key_is_decrypted_with_the_configured_kek() {
     rs.post_authz_info(&t, &f.clock).unwrap();
     let stored = rs.token_for(&KeyId::from(b"pop2"), &f.clock).unwrap();
     assert_eq!(stored.authorization.pop_key.as_ref(), Some(&pop));
+}
+
+#[test]
+fn restored_exi_watermark_survives_a_reboot() {
+    let mut f = Fixture::new();
+    let (mut rs, clock) = clockless_rs(&f);
+    // A fresh RS (after reboot) gets the persisted watermark back: sequence 5 and below
+    // stay expired; restoring an older value never lowers it.
+    rs.restore_exi_watermark(
+        ace_core::resource_server::ExiWatermark::from_highest_expired(Some(5)),
+    );
+    rs.restore_exi_watermark(
+        ace_core::resource_server::ExiWatermark::from_highest_expired(Some(2)),
+    );
+    assert_eq!(rs.exi_watermark().highest_expired(), Some(5));
+    let old = f.sign(&exi_claims(b"k", 5, 60));
+    refused(&mut rs, &clock, &old, Error::TokenExpired, C_4_01);
+    let new = f.sign(&exi_claims(b"k", 6, 60));
+    rs.post_authz_info(&new, &clock).unwrap();
 }

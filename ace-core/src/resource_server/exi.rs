@@ -46,6 +46,11 @@ pub struct ExiWatermark {
 }
 
 impl ExiWatermark {
+    /// A watermark restored from storage (RFC 9200 §6.6: persist it to survive reboots).
+    pub const fn from_highest_expired(highest_expired: Option<u64>) -> Self {
+        Self { highest_expired }
+    }
+
     /// The highest sequence number of an expired `exi` token seen so far.
     pub fn highest_expired(self) -> Option<u64> {
         self.highest_expired

@@ -133,6 +133,14 @@ impl<K: ace_cwt::KeyStore, M: ScopeMatcher> ResourceServer<K, M> {
         self.exi
     }
 
+    /// RFC 9200 §6.6: restores a persisted `exi` watermark after a reboot. It only ever
+    /// moves up, so an old copy cannot re-open expired sequence numbers.
+    pub fn restore_exi_watermark(&mut self, persisted: ExiWatermark) {
+        if let Some(seq) = persisted.highest_expired() {
+            self.exi.record_expired(seq);
+        }
+    }
+
     /// The token bound to `key_id`, if stored and not expired.
     pub fn token_for(
         &self,
