@@ -130,6 +130,11 @@ impl Claims {
     /// [`Error::ClaimType`] with the claim key; duplicate keys [`Error::DuplicateMapKey`].
     pub fn from_cbor_value(value: Value) -> Result<Self, Error> {
         deterministic::check_no_duplicate_keys(&value)?;
+        Claims::from_checked(value)
+    }
+
+    /// As [`Claims::from_cbor_value`], for a value already checked for duplicate keys.
+    pub(crate) fn from_checked(value: Value) -> Result<Self, Error> {
         let Value::Map(entries) = value else {
             return Err(Error::ClaimsNotAMap);
         };
@@ -156,7 +161,7 @@ impl Claims {
                 NBF => c.nbf = Some(date(label, v)?),
                 IAT => c.iat = Some(date(label, v)?),
                 CTI => c.cti = Some(bytes(label, v)?),
-                CNF => c.cnf = Some(Cnf::from_cbor_value(v)?),
+                CNF => c.cnf = Some(Cnf::from_checked(v)?),
                 SCOPE => match v {
                     Value::Text(_) | Value::Bytes(_) => c.scope = Some(v),
                     _ => return Err(Error::ClaimType(label)),
@@ -234,7 +239,7 @@ impl Claims {
 
     /// Decode a Claims Set from CBOR bytes (one item, no trailing bytes).
     pub fn from_slice(bytes: &[u8]) -> Result<Self, Error> {
-        Claims::from_cbor_value(deterministic::decode(bytes)?)
+        Claims::from_checked(deterministic::decode(bytes)?)
     }
 
     /// Convert to coset's `ClaimsSet` (the ACE claims go into its `rest`). coset refuses

@@ -51,6 +51,11 @@ impl Cnf {
     /// with only unknown members must have exactly one, returned as [`Cnf::Other`].
     pub fn from_cbor_value(value: Value) -> Result<Self, Error> {
         deterministic::check_no_duplicate_keys(&value)?;
+        Cnf::from_checked(value)
+    }
+
+    /// As [`Cnf::from_cbor_value`], for a value already checked for duplicate keys.
+    pub(crate) fn from_checked(value: Value) -> Result<Self, Error> {
         let Value::Map(entries) = value else {
             return Err(Error::ClaimType(crate::claims::CNF));
         };
@@ -63,7 +68,7 @@ impl Cnf {
             let label =
                 deterministic::as_i64(&label).ok_or(Error::ClaimType(crate::claims::CNF))?;
             let cnf = match label {
-                COSE_KEY => Cnf::CoseKey(PopKey::from_cbor_value(value)?),
+                COSE_KEY => Cnf::CoseKey(PopKey::from_checked(value)?),
                 ENCRYPTED_COSE_KEY => Cnf::EncryptedCoseKey(encrypted_key(value)?),
                 KID => match value {
                     Value::Bytes(b) => Cnf::Kid(KeyId::from(b)),

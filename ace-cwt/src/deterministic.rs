@@ -51,12 +51,7 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<Value, Error> {
 pub(crate) fn check_no_duplicate_keys(value: &Value) -> Result<(), Error> {
     match value {
         Value::Map(entries) => {
-            let mut keys = entries
-                .iter()
-                .map(|(k, _)| encode_raw(k))
-                .collect::<Result<Vec<_>, _>>()?;
-            keys.sort_unstable();
-            if keys.windows(2).any(|w| w.first() == w.get(1)) {
+            if !simple_keys_unique(entries)? {
                 return Err(Error::DuplicateMapKey);
             }
             for (k, v) in entries {
@@ -69,6 +64,30 @@ pub(crate) fn check_no_duplicate_keys(value: &Value) -> Result<(), Error> {
         Value::Tag(_, inner) => check_no_duplicate_keys(inner),
         _ => Ok(()),
     }
+}
+
+/// Whether the keys of a map are unique. Integer and text keys (all that COSE and CWT use)
+/// are compared directly; other keys by their encoding.
+fn simple_keys_unique(entries: &[(Value, Value)]) -> Result<bool, Error> {
+    #[derive(PartialEq, Eq, PartialOrd, Ord)]
+    enum Key<'a> {
+        Int(i128),
+        Text(&'a str),
+        Encoded(Vec<u8>),
+    }
+    if entries.len() < 2 {
+        return Ok(true);
+    }
+    let mut keys = entries
+        .iter()
+        .map(|(k, _)| match k {
+            Value::Integer(i) => Ok(Key::Int(i128::from(*i))),
+            Value::Text(t) => Ok(Key::Text(t)),
+            other => encode_raw(other).map(Key::Encoded),
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    keys.sort_unstable();
+    Ok(!keys.windows(2).any(|w| w.first() == w.get(1)))
 }
 
 /// Read a CBOR integer as `i64` (`None` if it is not an integer or out of range).

@@ -388,8 +388,13 @@ impl PopKey {
 
     /// Strict conversion from a CBOR value holding a COSE_Key map.
     pub fn from_cbor_value(value: Value) -> Result<Self, Error> {
-        use coset::AsCborValue;
         deterministic::check_no_duplicate_keys(&value)?;
+        PopKey::from_checked(value)
+    }
+
+    /// As [`PopKey::from_cbor_value`], for a value already checked for duplicate keys.
+    pub(crate) fn from_checked(value: Value) -> Result<Self, Error> {
+        use coset::AsCborValue;
         PopKey::from_cose_key(CoseKey::from_cbor_value(value)?)
     }
 
@@ -400,7 +405,7 @@ impl PopKey {
 
     /// Decode a COSE_Key from CBOR bytes (one item, no trailing bytes).
     pub fn from_slice(bytes: &[u8]) -> Result<Self, Error> {
-        PopKey::from_cbor_value(deterministic::decode(bytes)?)
+        PopKey::from_checked(deterministic::decode(bytes)?)
     }
 }
 

@@ -242,7 +242,7 @@ pub fn verify(token: &[u8], keys: &impl KeyStore) -> Result<VerifiedToken, Error
         value = deterministic::decode(&payload)?;
     }
     Ok(VerifiedToken {
-        claims: Claims::from_cbor_value(value)?,
+        claims: Claims::from_checked(value)?,
         layers,
         cwt_tagged,
     })
