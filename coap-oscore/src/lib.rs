@@ -34,6 +34,9 @@ pub use security_context::{
 pub use sequence_store::{InMemoryStore, SequenceStore, StoreFailed, Volatile};
 pub use unprotect::{OPTION_SCRATCH_LEN, peek_oscore_option};
 
+/// The `coap-message` 0.3 traits this crate reads and writes messages through.
+pub use coap_message;
+
 /// Option numbers with a special rule in RFC 8613 §4.1.3.
 pub mod options {
     pub use crate::option_class::{
