@@ -62,6 +62,10 @@ impl<S: SequenceStore> SecurityContext<S> {
         let option_len =
             find_oscore_option(request, &mut option_bytes)?.ok_or(Error::NotProtected)?;
         let option = OscoreOption::decode(option_bytes.get(..option_len).unwrap_or(&[]))?;
+        // RFC 8613 §2: an OSCORE option without payload is malformed.
+        if request.payload().is_empty() {
+            return Err(Error::MalformedOption);
+        }
         let (Some(piv), Some(kid)) = (option.partial_iv, option.kid) else {
             return Err(Error::MalformedOption);
         };
@@ -146,6 +150,9 @@ impl<S: SequenceStore> SecurityContext<S> {
         let option_len =
             find_oscore_option(response, &mut option_bytes)?.ok_or(Error::NotProtected)?;
         let option = OscoreOption::decode(option_bytes.get(..option_len).unwrap_or(&[]))?;
+        if response.payload().is_empty() {
+            return Err(Error::MalformedOption);
+        }
         let notification = response.options().any(|o| o.number() == OBSERVE);
         if let (true, Some(piv), Some(last)) =
             (notification, option.partial_iv, request.notification_number)

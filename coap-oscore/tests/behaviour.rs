@@ -126,6 +126,14 @@ fn malformed_oscore_option_is_bad_option_402() {
         assert_eq!(err.coap_code(), Some(0x82));
         assert_eq!(snapshot(&s), before);
     }
+    // §2: an OSCORE option without payload is malformed.
+    let mut empty = wire.clone();
+    empty.set_option(CoapOption::Oscore, [vec![0x09, 0x00]].into());
+    empty.payload.clear();
+    assert_eq!(
+        unprotect(&mut s, &empty).unwrap_err(),
+        Error::MalformedOption
+    );
     // A request without kid or without Partial IV is malformed too (§6.1 / §8.2).
     wire.set_option(CoapOption::Oscore, [vec![0x01, 0x00]].into());
     assert_eq!(

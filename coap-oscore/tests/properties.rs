@@ -34,7 +34,7 @@ fn method() -> impl Strategy<Value = RequestType> {
 /// Block1/2, Size1, Echo, Request-Tag, an unknown one), U (Uri-Host, Uri-Port, Proxy-Scheme).
 fn options() -> impl Strategy<Value = Vec<(u16, Vec<u8>)>> {
     let number = prop::sample::select(vec![
-        1u16, 3, 4, 7, 11, 12, 15, 17, 23, 27, 39, 60, 252, 292, 2000,
+        1u16, 3, 4, 5, 7, 8, 11, 12, 14, 15, 17, 20, 23, 27, 28, 39, 60, 252, 258, 292, 2000,
     ]);
     prop::collection::vec((number, prop::collection::vec(any::<u8>(), 0..20)), 0..8)
 }
