@@ -1,7 +1,12 @@
 //! RFC 9200 §5.9: the introspection endpoint (AS side) and the RS's sans-IO round trip for
 //! reference tokens (§5.10.1: "The RS MAY make an introspection request").
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use ace_core::as_server::{
     AsConfig, AuthorizationServer, ClientEntry, RsEntry, ScopePolicy, TokenFormat,

@@ -2,7 +2,12 @@
 //! ACE error, state (exi counters, reference table) unchanged after each refusal, and the
 //! contents of issued tokens.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use ace_core::as_server::{
     AsConfig, AsymmetricKeyType, AuthorizationServer, ClientEntry, RsEntry, ScopePolicy,

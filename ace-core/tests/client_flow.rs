@@ -3,7 +3,12 @@
 //! with every message crossing the CoAP handlers as coap-lite packets through the client's
 //! `Transport`.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use std::cell::RefCell;
 use std::rc::Rc;

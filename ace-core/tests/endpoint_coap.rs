@@ -2,7 +2,12 @@
 //! Content-Format (4.15), payload size (4.13 with Size1), malformed payloads (4.00 with an
 //! error map), success codes and Content-Formats.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use ace_core::as_server::{AsConfig, AuthorizationServer, ClientEntry, RsEntry, ScopePolicy};
 use ace_core::endpoint::{self, AuthzInfoReply, Limits, Reply};

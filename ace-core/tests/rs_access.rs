@@ -1,7 +1,12 @@
 //! RFC 9200 §5.10.2: access decisions `(key id, method, path)` -> allow / 4.01 / 4.03 / 4.05,
 //! and §5.2/§5.3: the 4.01 carries AS Request Creation Hints.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use ace_core::endpoint;
 use ace_core::env::{ManualClock, Method, ResponseCode, UnixTime};
