@@ -379,3 +379,24 @@ fn unregistered_codes_are_kept() {
     assert_eq!(resp.error, AceErrorCode::Unregistered(42));
     assert_eq!(resp.encode(), bytes);
 }
+
+/// RFC 8949 §5.6: duplicate keys are refused inside unknown parameters too.
+#[test]
+fn duplicate_keys_inside_unknown_values_are_refused() {
+    let nested = Value::Map(vec![(int(1), int(1)), (int(1), int(2))]);
+    let bytes = map(vec![(int(1000), Value::Array(vec![nested]))]);
+    for r in decode_all(&bytes) {
+        assert!(matches!(r, Err(Error::DuplicateParameter(_))), "{r:?}");
+    }
+}
+
+/// Many parameters are checked for duplicates in O(n log n): a 20 000-entry map of unknown
+/// parameters decodes and re-encodes.
+#[test]
+fn large_maps_decode_without_quadratic_work() {
+    let entries: Vec<(Value, Value)> = (0..20_000).map(|i| (int(1000 + i), Value::Null)).collect();
+    let bytes = map(entries);
+    let req = AccessTokenRequest::decode(&bytes).unwrap();
+    assert_eq!(req.extensions.len(), 20_000);
+    assert_eq!(req.encode(), bytes);
+}

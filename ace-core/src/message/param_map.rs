@@ -1,6 +1,7 @@
 //! The CBOR map every ACE message is (RFC 9200 §5.8.5, §5.9.4): strict decoding, deterministic
 //! encoding, unknown parameters kept.
 
+use alloc::collections::{BTreeMap, BTreeSet};
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
@@ -64,10 +65,34 @@ impl ParamKey {
     }
 }
 
+/// RFC 8949 §5.6: a map with duplicate keys is not valid CBOR, at any depth (unknown
+/// parameters carry arbitrary values). Keys are compared by their encoding, in
+/// `O(n log n)` per map; depth is bounded by ciborium's recursion limit.
+fn check_nested_maps(value: &Value) -> Result<(), Error> {
+    match value {
+        Value::Map(pairs) => {
+            let mut seen = BTreeSet::new();
+            for (k, v) in pairs {
+                let mut encoded = Vec::new();
+                ciborium::into_writer(k, &mut encoded).map_err(|_| Error::MalformedCbor)?;
+                if !seen.insert(encoded) {
+                    return Err(Error::DuplicateParameter(alloc::format!("{k:?}")));
+                }
+                check_nested_maps(k)?;
+                check_nested_maps(v)?;
+            }
+            Ok(())
+        }
+        Value::Array(items) => items.iter().try_for_each(check_nested_maps),
+        Value::Tag(_, inner) => check_nested_maps(inner),
+        _ => Ok(()),
+    }
+}
+
 /// An ordered CBOR map of ACE parameters.
 ///
-/// Decoding is strict: exactly one map, no trailing bytes, no duplicate keys, keys are
-/// integers or text. Values are kept as received ([`ciborium::Value`]), so a profile's own
+/// Decoding is strict: exactly one map, no trailing bytes, no duplicate keys (at any depth),
+/// keys are integers or text. Values are kept as received ([`ciborium::Value`]), so a profile's own
 /// parameters (RFC 9203's `nonce1`, ...) survive decoding and re-encoding.
 ///
 /// The map remembers the order of its entries. Encoding writes them in that order;
@@ -110,11 +135,13 @@ impl ParamMap {
         let mut map = ParamMap {
             entries: Vec::with_capacity(pairs.len()),
         };
+        let mut seen = BTreeSet::new();
         for (k, v) in pairs {
             let key = ParamKey::from_value(k)?;
-            if map.contains(&key) {
+            if !seen.insert(key.clone()) {
                 return Err(Error::DuplicateParameter(alloc::format!("{key}")));
             }
+            check_nested_maps(&v)?;
             map.entries.push((key, v));
         }
         Ok(map)
@@ -206,8 +233,10 @@ impl ParamMap {
     /// Reorders the entries to follow `order` (keys not in `order` go last, in their current
     /// order). Used to reproduce a peer's key order.
     pub(crate) fn reorder(&mut self, order: &[ParamKey]) {
+        let position: BTreeMap<&ParamKey, usize> =
+            order.iter().enumerate().map(|(i, k)| (k, i)).collect();
         self.entries
-            .sort_by_key(|(k, _)| order.iter().position(|o| o == k).unwrap_or(order.len()));
+            .sort_by_cached_key(|(k, _)| position.get(k).copied().unwrap_or(order.len()));
     }
 }
 
@@ -251,7 +280,7 @@ impl KeyOrder {
         map.sort_deterministic();
         if let Some(order) = &self.0
             && order.len() == map.len()
-            && order.iter().all(|k| map.contains(k))
+            && order.iter().collect::<BTreeSet<_>>() == map.keys().collect::<BTreeSet<_>>()
         {
             map.reorder(order);
         }

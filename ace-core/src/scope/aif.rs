@@ -1,5 +1,6 @@
 //! RFC 9237 AIF-REST: `[* [local-path, REST-method-set]]`.
 
+use alloc::collections::BTreeSet;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
@@ -237,6 +238,7 @@ impl AifScope {
         let mut scope = AifScope {
             entries: Vec::with_capacity(items.len()),
         };
+        let mut seen = BTreeSet::new();
         for (index, item) in items.into_iter().enumerate() {
             let Value::Array(pair) = item else {
                 return Err(Error::MalformedAif);
@@ -255,7 +257,7 @@ impl AifScope {
                 .ok()
                 .and_then(RestMethodSet::from_bits)
                 .ok_or(Error::InvalidAifMethodSet(index))?;
-            if scope.entries.iter().any(|e| e.path == path) {
+            if !seen.insert(path.clone()) {
                 return Err(Error::DuplicateAifPath(index));
             }
             scope.entries.push(AifEntry { path, methods });

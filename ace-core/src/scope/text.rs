@@ -1,5 +1,6 @@
 //! Text scopes (RFC 6749 §3.3, RFC 9200 §5.8.1): space-separated scope tokens.
 
+use alloc::collections::BTreeSet;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
@@ -79,12 +80,12 @@ impl TextScope {
     /// dropped; `None` if none remain.
     #[must_use]
     pub fn intersect(&self, other: &TextScope) -> Option<TextScope> {
-        let mut kept: Vec<&str> = Vec::new();
-        for t in self.tokens() {
-            if other.contains(t) && !kept.contains(&t) {
-                kept.push(t);
-            }
-        }
+        let allowed: BTreeSet<&str> = other.tokens().collect();
+        let mut seen = BTreeSet::new();
+        let kept: Vec<&str> = self
+            .tokens()
+            .filter(|t| allowed.contains(t) && seen.insert(*t))
+            .collect();
         if kept.is_empty() {
             None
         } else {
@@ -96,7 +97,8 @@ impl TextScope {
     /// requested one).
     #[must_use]
     pub fn is_subset_of(&self, other: &TextScope) -> bool {
-        self.tokens().all(|t| other.contains(t))
+        let allowed: BTreeSet<&str> = other.tokens().collect();
+        self.tokens().all(|t| allowed.contains(t))
     }
 }
 
