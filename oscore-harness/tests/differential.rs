@@ -105,7 +105,7 @@ proptest! {
         // with theirs.
         for include_piv in [false, true] {
             let (rct, ropt) = their_server
-                .protect_response(0x45, &[], b"answer", &[], &id.partial_iv().encode().as_bytes().to_vec(), include_piv)
+                .protect_response(0x45, &[], b"answer", &[], id.partial_iv().encode().as_bytes(), include_piv)
                 .unwrap();
             let mut resp = Packet::new();
             resp.header.code = MessageClass::Response(ResponseType::Changed);
