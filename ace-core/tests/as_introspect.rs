@@ -206,3 +206,48 @@ fn rs_refuses_inactive_or_unusable_introspection_answers() {
     assert_eq!(e.coap_code(), 0x80);
     assert!(rs.tokens().is_empty());
 }
+
+#[test]
+fn cnonce_in_an_introspection_response_must_be_one_the_rs_gave_out() {
+    let (mut server, clock, mut rng) = setup();
+    let mut config = RsConfig::new("ref-rs", Some("as.example".into()));
+    config.introspect_reference_tokens = true;
+    config.cnonce = Some((4, 60));
+    let mut rs = ResourceServer::new(config, KeySet::new(), AifScopes::new());
+    let hints = rs.creation_hints(&clock, &mut rng);
+    let request = AccessTokenRequest {
+        client_id: Some("c".into()),
+        client_secret: Some(b"s".to_vec()),
+        audience: Some("ref-rs".into()),
+        cnonce: hints.cnonce.clone(),
+        ..AccessTokenRequest::default()
+    };
+    let token = server
+        .token(None, &request, &clock, &mut rng)
+        .unwrap()
+        .access_token;
+    let introspect = |rs: &mut ResourceServer<KeySet, AifScopes>,
+                      server: &AuthorizationServer<ScopePolicy>| {
+        let AuthzInfoOutcome::NeedsIntrospection(pending) =
+            rs.post_authz_info(&token, &clock).unwrap()
+        else {
+            panic!("needs introspection");
+        };
+        let answer = server
+            .introspect(Some("rs-identity"), &pending.request(), &clock)
+            .unwrap();
+        assert_eq!(
+            answer.cnonce, hints.cnonce,
+            "RS-7: the AS reports the token's cnonce"
+        );
+        rs.finish_introspection(pending, &answer.encode(), &clock)
+    };
+    assert!(matches!(
+        introspect(&mut rs, &server),
+        Ok(AuthzInfoOutcome::Stored { .. })
+    ));
+    // The nonce is used up: the same reference token presented again is refused with 4.01.
+    let e = introspect(&mut rs, &server).unwrap_err();
+    assert_eq!(e, Error::CnonceNotFresh);
+    assert_eq!(e.coap_code(), 0x81);
+}
