@@ -78,6 +78,20 @@ fn simple_keys_unique(entries: &[(Value, Value)]) -> Result<bool, Error> {
     if entries.len() < 2 {
         return Ok(true);
     }
+    if entries.len() <= 16
+        && entries
+            .iter()
+            .all(|(k, _)| matches!(k, Value::Integer(_) | Value::Text(_)))
+    {
+        // Small maps of int/text keys (every COSE header, COSE_Key and claims set seen in
+        // practice): compare pairwise, without allocating.
+        for (i, (a, _)) in entries.iter().enumerate() {
+            if entries.iter().skip(i + 1).any(|(b, _)| a == b) {
+                return Ok(false);
+            }
+        }
+        return Ok(true);
+    }
     let mut keys = entries
         .iter()
         .map(|(k, _)| match k {
