@@ -13,6 +13,7 @@ mod oscore_option;
 mod partial_iv;
 mod plaintext;
 mod protect;
+mod proxy_uri;
 mod replay_window;
 mod security_context;
 mod sequence_store;

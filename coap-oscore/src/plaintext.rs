@@ -45,6 +45,28 @@ impl<'b> PlaintextWriter<'b> {
         Ok(())
     }
 
+    /// Like [`PlaintextWriter::option`], with the value produced byte by byte (`len` bytes).
+    pub(crate) fn option_from_iter(
+        &mut self,
+        number: u16,
+        len: usize,
+        value: impl Iterator<Item = Result<u8, Error>>,
+    ) -> Result<(), Error> {
+        let delta = number
+            .checked_sub(self.last_option)
+            .ok_or(Error::OutputMessage)?;
+        let (dn, dext, dlen) = nibble(usize::from(delta));
+        let (ln, lext, llen) = nibble(len);
+        self.put(&[(dn << 4) | ln])?;
+        self.put(dext.get(..dlen).unwrap_or(&[]))?;
+        self.put(lext.get(..llen).unwrap_or(&[]))?;
+        for b in value {
+            self.put(&[b?])?;
+        }
+        self.last_option = number;
+        Ok(())
+    }
+
     /// Appends the payload marker and payload (nothing for an empty payload, RFC 7252 §3).
     pub(crate) fn finish(mut self, payload: &[u8]) -> Result<(&'b mut [u8], usize), Error> {
         if !payload.is_empty() {

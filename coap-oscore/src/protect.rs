@@ -6,10 +6,13 @@ use coap_message::{Code, MessageOption, MinimalWritableMessage, OptionNumber, Re
 use crate::aad::{MAX_AAD_LEN, aad};
 use crate::error::Error;
 use crate::exchange::{EchoChallenge, RequestId, ResponsePartialIv};
-use crate::option_class::{ECHO, OBSERVE, OptionClass, PROXY_URI, classify};
+use crate::option_class::{
+    ECHO, OBSERVE, OptionClass, PROXY_URI, URI_HOST, URI_PATH, URI_PORT, URI_QUERY, classify,
+};
 use crate::oscore_option::{MAX_ENCODED_LEN, OSCORE, OscoreOption};
 use crate::partial_iv::PartialIv;
 use crate::plaintext::PlaintextWriter;
+use crate::proxy_uri::{DecomposedProxyUri, MAX_PROXY_URI_LEN};
 use crate::security_context::{Bytes, MAX_ECHO_LEN, SecurityContext};
 use crate::sequence_store::SequenceStore;
 
@@ -40,6 +43,37 @@ fn is_response_code(code: u8) -> bool {
     (2..=5).contains(&(code >> 5))
 }
 
+/// RFC 8613 §4.1.3.3: the request's Proxy-Uri, copied into `buf`; a request that also carries
+/// Uri-Host, Uri-Port, Uri-Path or Uri-Query (RFC 7252 §5.10.2) or a second Proxy-Uri is refused.
+fn proxy_uri<'b, M: ReadableMessage>(
+    request: &M,
+    buf: &'b mut [u8; MAX_PROXY_URI_LEN],
+) -> Result<Option<&'b [u8]>, Error> {
+    let mut len = None;
+    let mut uri_options = false;
+    for o in request.options() {
+        match o.number() {
+            PROXY_URI => {
+                let v = o.value();
+                if len.is_some() {
+                    return Err(Error::InvalidProxyUri);
+                }
+                buf.get_mut(..v.len())
+                    .ok_or(Error::InvalidProxyUri)?
+                    .copy_from_slice(v);
+                len = Some(v.len());
+            }
+            URI_HOST | URI_PORT | URI_PATH | URI_QUERY => uri_options = true,
+            _ => {}
+        }
+    }
+    match len {
+        Some(_) if uri_options => Err(Error::InvalidProxyUri),
+        Some(n) => Ok(buf.get(..n)),
+        None => Ok(None),
+    }
+}
+
 impl<S: SequenceStore> SecurityContext<S> {
     /// RFC 8613 §8.1: protect `request` into `out`, using `buf` for the plaintext and then the
     /// ciphertext (it needs room for the inner code, class E options, payload and the tag).
@@ -62,16 +96,37 @@ impl<S: SequenceStore> SecurityContext<S> {
         if !is_request_code(code) {
             return Err(Error::InvalidCode);
         }
-        if request.options().any(|o| o.number() == PROXY_URI) {
-            return Err(Error::InvalidProxyUri);
-        }
+        let mut proxy_uri_buf = [0u8; MAX_PROXY_URI_LEN];
+        let proxy = match proxy_uri(request, &mut proxy_uri_buf)? {
+            Some(uri) => Some(DecomposedProxyUri::parse(uri)?),
+            None => None,
+        };
         let observe = request.options().any(|o| o.number() == OBSERVE);
         let piv = self.reserve_sequence_number()?;
         let mut w = PlaintextWriter::new(buf, code)?;
+        let (mut path_due, mut query_due) = (proxy.is_some(), proxy.is_some());
         for o in request.options() {
+            if let Some(p) = proxy.as_ref() {
+                if path_due && o.number() > URI_PATH {
+                    p.write_path(&mut w)?;
+                    path_due = false;
+                }
+                if query_due && o.number() > URI_QUERY {
+                    p.write_query(&mut w)?;
+                    query_due = false;
+                }
+            }
             match classify(o.number()) {
                 OptionClass::Inner | OptionClass::Both => w.option(o.number(), o.value())?,
                 OptionClass::Outer => {}
+            }
+        }
+        if let Some(p) = proxy.as_ref() {
+            if path_due {
+                p.write_path(&mut w)?;
+            }
+            if query_due {
+                p.write_query(&mut w)?;
             }
         }
         let (buf, pt_len) = w.finish(request.payload())?;
@@ -110,7 +165,10 @@ impl<S: SequenceStore> SecurityContext<S> {
                 add(out, OSCORE, opt)?;
                 oscore_written = true;
             }
-            add(out, o.number(), o.value())?;
+            match (o.number(), proxy.as_ref()) {
+                (PROXY_URI, Some(p)) => add(out, PROXY_URI, p.outer)?,
+                _ => add(out, o.number(), o.value())?,
+            }
         }
         if !oscore_written {
             add(out, OSCORE, opt)?;

@@ -509,7 +509,67 @@ fn class_u_options_stay_outer_and_class_e_go_inner() {
     let mut plain = Packet::new();
     let _ = s.unprotect_request(&wire, &mut buf, &mut plain).unwrap();
     assert_eq!(plain.to_bytes().unwrap(), req.to_bytes().unwrap());
-    // Proxy-Uri must be decomposed by the caller (§4.1.3.3): refused, nothing consumed.
+}
+
+#[test]
+fn proxy_uri_is_decomposed_path_and_query_inner_scheme_and_authority_outer() {
+    let (mut c, mut s) = pair();
+    let mut req = Packet::new();
+    req.header.code = MessageClass::Request(RequestType::Get);
+    req.add_option(
+        CoapOption::ProxyUri,
+        b"coap://example.com:5683/sensors/a%20b?x=1&y".to_vec(),
+    );
+    req.add_option(CoapOption::Accept, vec![0]);
+    let (wire, _) = protect(&mut c, &req);
+    let outer: Vec<(u16, Vec<u8>)> = wire
+        .options()
+        .flat_map(|(n, l)| l.iter().map(move |v| (*n, v.clone())))
+        .filter(|(n, _)| *n != 9)
+        .collect();
+    assert_eq!(outer, vec![(35, b"coap://example.com:5683".to_vec())]);
+    let mut buf = [0u8; 512];
+    let mut plain = Packet::new();
+    let _ = s.unprotect_request(&wire, &mut buf, &mut plain).unwrap();
+    let got = |o: CoapOption| -> Vec<Vec<u8>> {
+        plain
+            .get_option(o)
+            .map(|l| l.iter().cloned().collect())
+            .unwrap_or_default()
+    };
+    assert_eq!(
+        got(CoapOption::UriPath),
+        vec![b"sensors".to_vec(), b"a b".to_vec()]
+    );
+    assert_eq!(
+        got(CoapOption::UriQuery),
+        vec![b"x=1".to_vec(), b"y".to_vec()]
+    );
+    assert_eq!(got(CoapOption::Accept), vec![vec![0]]);
+    assert_eq!(
+        got(CoapOption::ProxyUri),
+        vec![b"coap://example.com:5683".to_vec()]
+    );
+
+    // Not decomposable, or mixed with Uri-* options: refused before any number is used.
+    for bad in [
+        &b"coap://h/p#frag"[..],
+        b"no-scheme",
+        b"coap:///p",
+        b"coap://h/%zz",
+        b"coap://h/%4",
+    ] {
+        let mut p = Packet::new();
+        p.header.code = MessageClass::Request(RequestType::Get);
+        p.add_option(CoapOption::ProxyUri, bad.to_vec());
+        let before = snapshot(&c);
+        let mut out = Packet::new();
+        assert_eq!(
+            c.protect_request(&p, &mut buf, &mut out).unwrap_err(),
+            Error::InvalidProxyUri
+        );
+        assert_eq!(snapshot(&c), before);
+    }
     let mut p = get("a");
     p.add_option(CoapOption::ProxyUri, b"coap://h/p".to_vec());
     let mut out = Packet::new();
