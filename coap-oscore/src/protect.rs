@@ -96,10 +96,16 @@ impl<S: SequenceStore> SecurityContext<S> {
         if !is_request_code(code) {
             return Err(Error::InvalidCode);
         }
-        let mut proxy_uri_buf = [0u8; MAX_PROXY_URI_LEN];
-        let proxy = match proxy_uri(request, &mut proxy_uri_buf)? {
-            Some(uri) => Some(DecomposedProxyUri::parse(uri)?),
-            None => None,
+        // The 1 KiB scratch for Proxy-Uri is only initialised when one is present.
+        let mut proxy_uri_buf: [u8; MAX_PROXY_URI_LEN];
+        let proxy = if request.options().any(|o| o.number() == PROXY_URI) {
+            proxy_uri_buf = [0u8; MAX_PROXY_URI_LEN];
+            match proxy_uri(request, &mut proxy_uri_buf)? {
+                Some(uri) => Some(DecomposedProxyUri::parse(uri)?),
+                None => None,
+            }
+        } else {
+            None
         };
         let observe = request.options().any(|o| o.number() == OBSERVE);
         let piv = self.reserve_sequence_number()?;
