@@ -174,6 +174,7 @@ pub(crate) fn seal_with_headers(
         return Err(Error::AlgorithmKeyMismatch);
     }
     let k = symmetric_bytes(key, params.alg)?;
+    key.check_operation(coset::iana::KeyOperation::Encrypt)?;
     if Some(params.iv.len()) != params.alg.iv_len() {
         return Err(Error::InvalidIv);
     }
@@ -203,6 +204,7 @@ pub(crate) fn open(
         return Err(Error::AlgorithmKeyMismatch);
     }
     let k = symmetric_bytes(key, params.alg)?;
+    key.check_operation(coset::iana::KeyOperation::Decrypt)?;
     if Some(params.iv.len()) != params.alg.iv_len() {
         return Err(Error::InvalidIv);
     }

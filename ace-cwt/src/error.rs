@@ -83,6 +83,9 @@ pub enum Error {
     /// RFC 9053 §7: a key type or curve this crate does not implement.
     #[error("unsupported key type or curve")]
     UnsupportedKeyType,
+    /// RFC 9052 §7.1: the key's `key_ops` do not include the operation asked for.
+    #[error("the key's key_ops do not permit this operation")]
+    KeyOperationNotPermitted,
     /// An operation needs the private part of an asymmetric key that only has its public part.
     #[error("the key has no private part")]
     MissingPrivateKey,

@@ -40,6 +40,11 @@ fn symmetric_bytes(key: &PopKey, alg: Algorithm) -> Result<&[u8], Error> {
 
 /// RFC 9052 §6.3, RFC 9053 §3.1: the (truncated) HMAC tag over the MAC_structure bytes.
 pub(crate) fn tag(key: &PopKey, alg: Algorithm, data: &[u8]) -> Result<Vec<u8>, Error> {
+    key.check_operation(coset::iana::KeyOperation::MacCreate)?;
+    compute(key, alg, data)
+}
+
+fn compute(key: &PopKey, alg: Algorithm, data: &[u8]) -> Result<Vec<u8>, Error> {
     let mut t = full_hmac(symmetric_bytes(key, alg)?, alg, data)?;
     t.truncate(tag_len(alg));
     Ok(t)
@@ -47,7 +52,8 @@ pub(crate) fn tag(key: &PopKey, alg: Algorithm, data: &[u8]) -> Result<Vec<u8>, 
 
 /// RFC 9052 §6.3: recompute and compare in constant time; a tag of the wrong length fails.
 pub(crate) fn verify(key: &PopKey, alg: Algorithm, data: &[u8], tag: &[u8]) -> Result<(), Error> {
-    let expected = self::tag(key, alg, data)?;
+    key.check_operation(coset::iana::KeyOperation::MacVerify)?;
+    let expected = compute(key, alg, data)?;
     if expected.len() == tag.len() && bool::from(expected.ct_eq(tag)) {
         Ok(())
     } else {

@@ -223,6 +223,12 @@ impl PopKey {
         self
     }
 
+    /// Set the `key_ops` restriction (RFC 9052 §7.1); empty means unrestricted.
+    pub fn with_key_ops(mut self, ops: impl IntoIterator<Item = iana::KeyOperation>) -> Self {
+        self.key_ops = ops.into_iter().map(RegisteredLabel::Assigned).collect();
+        self
+    }
+
     /// RFC 9052 §7.1 `kid` (COSE_Key label 2).
     pub fn kid(&self) -> Option<&KeyId> {
         self.kid.as_ref()
@@ -236,6 +242,15 @@ impl PopKey {
     /// RFC 9052 §7.1 `key_ops` (COSE_Key label 4).
     pub fn key_ops(&self) -> &BTreeSet<coset::KeyOperation> {
         &self.key_ops
+    }
+
+    /// RFC 9052 §7.1: refuse `op` if the key has `key_ops` and `op` is not among them.
+    pub fn check_operation(&self, op: iana::KeyOperation) -> Result<(), Error> {
+        if self.key_ops.is_empty() || self.key_ops.contains(&RegisteredLabel::Assigned(op)) {
+            Ok(())
+        } else {
+            Err(Error::KeyOperationNotPermitted)
+        }
     }
 
     /// The key material.

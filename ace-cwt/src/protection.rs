@@ -18,6 +18,11 @@ impl Layer {
             return Err(Error::AlgorithmKeyMismatch);
         }
         key.check_algorithm(alg)?;
+        key.check_operation(match op {
+            Operation::Sign => coset::iana::KeyOperation::Sign,
+            Operation::Mac => coset::iana::KeyOperation::MacCreate,
+            Operation::Encrypt => coset::iana::KeyOperation::Encrypt,
+        })?;
         if !key.material().has_secret() {
             return Err(Error::MissingPrivateKey);
         }

@@ -8,6 +8,7 @@ use signature::{Signer, Verifier};
 /// deterministic per RFC 6979; EdDSA gives the 64-byte RFC 8032 signature.
 pub(crate) fn sign(key: &PopKey, alg: Algorithm, tbs: &[u8]) -> Result<Vec<u8>, Error> {
     key.check_algorithm(alg)?;
+    key.check_operation(coset::iana::KeyOperation::Sign)?;
     match key.material() {
         KeyMaterial::P256Private(k) => {
             let sig: p256::ecdsa::Signature = k.try_sign(tbs).map_err(|_| Error::BadSignature)?;
@@ -23,6 +24,7 @@ pub(crate) fn sign(key: &PopKey, alg: Algorithm, tbs: &[u8]) -> Result<Vec<u8>, 
 /// not exactly 64 bytes (e.g. DER) is refused.
 pub(crate) fn verify(key: &PopKey, alg: Algorithm, tbs: &[u8], sig: &[u8]) -> Result<(), Error> {
     key.check_algorithm(alg)?;
+    key.check_operation(coset::iana::KeyOperation::Verify)?;
     match key.material() {
         KeyMaterial::P256Public(_) | KeyMaterial::P256Private(_) => {
             let vk = match key.material() {

@@ -489,3 +489,39 @@ fn encrypted_cose_key_round_trips_and_refuses_the_wrong_kek() {
     assert_eq!(decoded.decrypt_key(&kek), Ok(Some(pop)));
     assert_eq!(decoded.decrypt_key(&other), Err(Error::DecryptionFailed));
 }
+
+#[test]
+fn key_ops_restrict_what_a_key_may_do() {
+    use ace_cwt::coset::iana::KeyOperation;
+    // A MAC-verify-only key verifies a token but cannot make one.
+    let verify_only = hmac_key().with_key_ops([KeyOperation::MacVerify]);
+    assert!(verify(&good_token(), &KeySet::new().with(verify_only.clone())).is_ok());
+    assert_eq!(
+        Protection::mac0(verify_only, Algorithm::Hmac256_256),
+        Err(Error::KeyOperationNotPermitted)
+    );
+    // A MAC-create-only key cannot verify.
+    let create_only = hmac_key().with_key_ops([KeyOperation::MacCreate]);
+    assert_eq!(
+        verify(&good_token(), &KeySet::new().with(create_only)),
+        Err(Error::KeyOperationNotPermitted)
+    );
+    // An encrypt-only AEAD key cannot decrypt; key_ops survive the COSE_Key round trip.
+    let mut r = rng();
+    let enc_only = PopKey::generate_symmetric(Algorithm::A128Gcm, None, &mut r)
+        .unwrap()
+        .with_key_ops([KeyOperation::Encrypt]);
+    let again = PopKey::from_slice(&enc_only.to_vec().unwrap()).unwrap();
+    assert_eq!(again, enc_only);
+    let t = issue(
+        &Claims::default(),
+        &Protection::encrypt0(enc_only.clone(), Algorithm::A128Gcm).unwrap(),
+        &mut r,
+    )
+    .unwrap();
+    assert_eq!(
+        verify(&t, &KeySet::new().with(enc_only)),
+        Err(Error::KeyOperationNotPermitted)
+    );
+    assert_eq!(Error::KeyOperationNotPermitted.coap_code(), UNAUTHORIZED);
+}
