@@ -176,6 +176,16 @@ fn bench(c: &mut Criterion) {
     g.bench_function("raw ecdsa-p256 verify", |b| {
         b.iter(|| vk.verify(black_box(&msg), &sig).unwrap())
     });
+    let sig2: DerSignature = key.sign(&msg[..200]);
+    g.bench_function("raw 2 sign + 2 verify (the enrolment's crypto)", |b| {
+        b.iter(|| {
+            let a: DerSignature = key.sign(black_box(&msg));
+            let c: DerSignature = key.sign(black_box(&msg[..200]));
+            vk.verify(black_box(&msg), &sig).unwrap();
+            vk.verify(black_box(&msg[..200]), &sig2).unwrap();
+            (a, c)
+        })
+    });
     let mut s = setup();
     g.bench_function("enrolment (sen) in process", |b| {
         b.iter(|| enrol(&mut s, &key, false, &mut rng))
