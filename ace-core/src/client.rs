@@ -12,7 +12,7 @@ use crate::message::{
     AccessTokenRequest, AccessTokenResponse, AceMessage, Confirmation, CreationHints, ErrorResponse,
 };
 use crate::scope::Scope;
-use crate::{AceProfile, Error};
+use crate::{AceProfile, Error, PopKeyUse};
 
 /// application/ace+cbor (RFC 9200 §8.16).
 const ACE_CBOR: u16 = 19;
@@ -44,6 +44,8 @@ pub struct Client {
     /// RFC 9200 §5.10.4: validity assumed when a response has no `expires_in`; `None` means
     /// such a token is refused (CL-8).
     default_validity: Option<u64>,
+    /// RFC 9201 §5 (CL-9): what the profile does with `cnf` / `rs_cnf` keys.
+    pop_key_use: PopKeyUse,
     tokens: Vec<ClientToken>,
 }
 
@@ -55,6 +57,7 @@ impl Client {
             client_id: client_id.into(),
             client_secret,
             default_validity: None,
+            pop_key_use: PopKeyUse::default(),
             tokens: Vec::new(),
         }
     }
@@ -63,6 +66,14 @@ impl Client {
     #[must_use]
     pub fn with_default_validity(mut self, seconds: Option<u64>) -> Self {
         self.default_validity = seconds;
+        self
+    }
+
+    /// RFC 9201 §5 (CL-9): what the profile does with the keys in `cnf` and `rs_cnf`; a
+    /// response whose key is incompatible is refused with [`Error::IncompatiblePopKey`].
+    #[must_use]
+    pub fn with_pop_key_use(mut self, pop_key_use: PopKeyUse) -> Self {
+        self.pop_key_use = pop_key_use;
         self
     }
 
@@ -120,6 +131,10 @@ impl Client {
             Some(Cnf::CoseKey(k)) => Some(k),
             _ => None,
         };
+        // CL-9 (RFC 9201 §5): never keep a key the profile cannot use.
+        for key in pop_key.iter().chain(rs_key.iter()) {
+            self.pop_key_use.check(key)?;
+        }
         let token = ClientToken {
             audience: String::from(audience),
             access_token: response.access_token,

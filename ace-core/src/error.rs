@@ -135,6 +135,10 @@ pub enum Error {
     /// this RS cannot decrypt, or a method it does not know).
     #[error("token cnf cannot be used by this RS")]
     UnusableConfirmation,
+    /// RFC 9201 §5: the PoP key's COSE_Key `alg` or `key_ops` (named here) is incompatible
+    /// with the profile's use of it (4.00 at the RS; the client refuses to use the key).
+    #[error("the PoP key's {0} is incompatible with the profile (RFC 9201 §5)")]
+    IncompatiblePopKey(&'static str),
     /// RFC 9200 §5.10.1: the token store is full of live tokens; the RS refuses rather than
     /// drop one (5.03).
     #[error("token store is full of live tokens")]
@@ -255,6 +259,7 @@ impl Error {
             | Error::ScopeNotRecognized
             | Error::MissingConfirmation
             | Error::UnusableConfirmation
+            | Error::IncompatiblePopKey(_)
             | Error::UnsupportedGrantType(_)
             | Error::MissingAudience
             | Error::UnknownAudience
@@ -321,7 +326,8 @@ impl Error {
             | Error::ClaimsUnavailable(_)
             | Error::ScopeNotRecognized
             | Error::MissingConfirmation
-            | Error::UnusableConfirmation => Some(AceErrorCode::InvalidRequest),
+            | Error::UnusableConfirmation
+            | Error::IncompatiblePopKey(_) => Some(AceErrorCode::InvalidRequest),
             Error::InvalidClient | Error::IntrospectionUnauthenticated => {
                 Some(AceErrorCode::InvalidClient)
             }

@@ -9,6 +9,7 @@ pub mod endpoint;
 pub mod env;
 mod error;
 pub mod message;
+mod pop_key_use;
 pub mod registry;
 pub mod resource_server;
 pub mod scope;
@@ -18,5 +19,6 @@ pub use message::{
     AccessTokenRequest, AccessTokenResponse, AceMessage, Confirmation, CreationHints,
     ErrorResponse, IntrospectionRequest, IntrospectionResponse, ParamMap,
 };
+pub use pop_key_use::PopKeyUse;
 pub use registry::{AceErrorCode, AceProfile, ContentFormat, GrantType, TokenType};
 pub use scope::{AifScope, RestMethodSet, Scope, TextScope};

@@ -8,7 +8,8 @@
 //! 3. "additional processing" (the RFC's list has no `nbf` or `exi` entry of its own):
 //!    `nbf` (4.01, the code consistent with `exp`), the `exi` replay watermark (§5.10.3,
 //!    4.01: such a token is "treated as expired"), `cnonce` freshness (§5.3.1, 4.01), then the
-//!    PoP key in `cnf` (4.00 when missing or unusable), then storage (5.03 when full).
+//!    PoP key in `cnf` (4.00 when missing or unusable, or when its `alg`/`key_ops` are
+//!    incompatible with the profile, RFC 9201 §5), then storage (5.03 when full).
 //!
 //! Nothing changes state until every check has passed: the cnonce is consumed and the token
 //! stored in the same final step.
@@ -287,13 +288,14 @@ impl<K: ace_cwt::KeyStore, M: ScopeMatcher> ResourceServer<K, M> {
     }
 
     /// RFC 8747 §3.2–§3.4: the key id the token is bound to, and the key when it travels in
-    /// the token.
+    /// the token. RFC 9201 §5: a key whose `alg`/`key_ops` the profile cannot use is 4.00.
     fn pop_binding(&self, cnf: Option<&Cnf>) -> Result<(KeyId, Option<PopKey>), Error> {
         match cnf {
             None => Err(Error::MissingConfirmation),
             Some(Cnf::Kid(kid)) => Ok((kid.clone(), None)),
             Some(Cnf::CoseKey(key)) => {
                 let kid = key.kid().cloned().ok_or(Error::UnusableConfirmation)?;
+                self.config.pop_key_use.check(key)?;
                 Ok((kid, Some(key.clone())))
             }
             Some(cnf @ Cnf::EncryptedCoseKey(_)) => {
@@ -307,6 +309,7 @@ impl<K: ace_cwt::KeyStore, M: ScopeMatcher> ResourceServer<K, M> {
                     .map_err(|_| Error::UnusableConfirmation)?
                     .ok_or(Error::UnusableConfirmation)?;
                 let kid = key.kid().cloned().ok_or(Error::UnusableConfirmation)?;
+                self.config.pop_key_use.check(&key)?;
                 Ok((kid, Some(key)))
             }
             Some(Cnf::Other(..)) => Err(Error::UnusableConfirmation),

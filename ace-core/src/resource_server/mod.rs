@@ -15,6 +15,7 @@ use alloc::vec::Vec;
 use ace_cwt::{Claims, KeyId, PopKey};
 use rand_core::CryptoRng;
 
+use crate::PopKeyUse;
 use crate::env::Clock;
 use crate::message::CreationHints;
 
@@ -60,6 +61,9 @@ pub struct RsConfig {
     pub introspect_reference_tokens: bool,
     /// RFC 8747 §3.3: the key shared with the AS that decrypts an Encrypted_COSE_Key `cnf`.
     pub cnf_key_encryption_key: Option<PopKey>,
+    /// RFC 9201 §5: what the profile does with a PoP key in `cnf`; a key whose `alg` or
+    /// `key_ops` is incompatible is refused with 4.00.
+    pub pop_key_use: PopKeyUse,
 }
 
 impl RsConfig {
@@ -73,6 +77,7 @@ impl RsConfig {
             cnonce: None,
             introspect_reference_tokens: false,
             cnf_key_encryption_key: None,
+            pop_key_use: PopKeyUse::default(),
         }
     }
 
