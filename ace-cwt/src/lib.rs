@@ -4,8 +4,10 @@
 extern crate alloc;
 
 mod algorithm;
+mod cbor_reader;
 pub mod claims;
 pub mod cnf;
+mod compact_token;
 mod content_encryption;
 mod deterministic;
 mod error;

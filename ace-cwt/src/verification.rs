@@ -84,6 +84,14 @@ pub struct VerifiedToken {
 }
 
 impl VerifiedToken {
+    pub(crate) fn new(claims: Claims, layers: Vec<VerifiedLayer>, cwt_tagged: bool) -> Self {
+        VerifiedToken {
+            claims,
+            layers,
+            cwt_tagged,
+        }
+    }
+
     /// The claims.
     pub fn claims(&self) -> &Claims {
         &self.claims
@@ -210,7 +218,19 @@ fn open_layer(
 /// 6. a payload that is itself a tagged COSE object is processed again (at most
 ///    [`MAX_NESTING`] layers);
 /// 7. the final payload must be a Claims Set map with well-typed claims.
+///
+/// The common ACE shape (one COSE_Encrypt0, registered claims, symmetric or kid `cnf`) is
+/// verified in place without CBOR value trees; every other input, and every input that fails
+/// there, goes through the general path, which gives the result and the error.
 pub fn verify(token: &[u8], keys: &impl KeyStore) -> Result<VerifiedToken, Error> {
+    if let Some(verified) = crate::compact_token::verify(token, keys) {
+        return Ok(verified);
+    }
+    verify_general(token, keys)
+}
+
+/// [`verify`] for every shape, through `ciborium` values and coset.
+pub(crate) fn verify_general(token: &[u8], keys: &impl KeyStore) -> Result<VerifiedToken, Error> {
     let mut value = deterministic::decode(token)?;
     let mut cwt_tagged = false;
     if let Value::Tag(CWT_TAG, inner) = value {
