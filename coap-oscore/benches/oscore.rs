@@ -125,7 +125,10 @@ fn protect_unprotect(c: &mut Criterion) {
         // Opening restores the plaintext, so every iteration seals the same bytes.
         for (name, bytes) in [
             ("raw AES-CCM-16-64-128 seal+open (payload)", &payload),
-            ("raw AES-CCM-16-64-128 seal+open (OSCORE plaintext)", &plaintext),
+            (
+                "raw AES-CCM-16-64-128 seal+open (OSCORE plaintext)",
+                &plaintext,
+            ),
         ] {
             let mut buf = bytes.clone();
             g.bench_with_input(BenchmarkId::new(name, size), &size, |b, _| {

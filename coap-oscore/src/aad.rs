@@ -7,36 +7,50 @@ use crate::error::Error;
 /// (version, `[alg]`, request kid ≤ 7, request Partial IV ≤ 5, empty Class I options).
 pub(crate) const MAX_AAD_LEN: usize = 48;
 
+/// `["Encrypt0", h'', ` : the constant start of the `Enc_structure` (RFC 9052 §5.3).
+const ENC_STRUCTURE_PREFIX: [u8; 11] = [
+    0x83, 0x68, b'E', b'n', b'c', b'r', b'y', b'p', b't', b'0', 0x40,
+];
+
 /// RFC 8613 §5.4:
 /// ```text
 /// aad_array = [ oscore_version : uint (1), algorithms : [ alg_aead : int / tstr ],
 ///               request_kid : bstr, request_piv : bstr, options : bstr ]
 /// Enc_structure = [ "Encrypt0", h'', external_aad = bstr .cbor aad_array ]
 /// ```
+/// Written in one pass: the length of `aad_array` is known in advance, so the `external_aad`
+/// byte-string head is written first and the array directly behind it.
 pub(crate) fn aad(
     out: &mut [u8; MAX_AAD_LEN],
     alg: u8,
     request_kid: &[u8],
     request_piv: &[u8],
 ) -> Result<usize, Error> {
-    let mut array = [0u8; MAX_AAD_LEN];
-    let mut a = Cbor {
-        out: &mut array,
-        at: 0,
-    };
-    a.raw(&[0x85, 0x01, 0x81])?;
-    a.uint(alg)?;
-    a.bstr(request_kid)?;
-    a.bstr(request_piv)?;
-    a.bstr(&[])?;
-    let array_len = a.at;
+    let array_len = 3
+        + head_len(usize::from(alg))
+        + head_len(request_kid.len())
+        + request_kid.len()
+        + head_len(request_piv.len())
+        + request_piv.len()
+        + 1;
     let mut e = Cbor { out, at: 0 };
-    // ["Encrypt0", h'', ...]
-    e.raw(&[0x83, 0x68])?;
-    e.raw(b"Encrypt0")?;
+    e.raw(&ENC_STRUCTURE_PREFIX)?;
+    e.head(2, array_len)?;
+    e.raw(&[0x85, 0x01, 0x81])?;
+    e.head(0, usize::from(alg))?;
+    e.bstr(request_kid)?;
+    e.bstr(request_piv)?;
     e.raw(&[0x40])?;
-    e.bstr(array.get(..array_len).ok_or(Error::BufferTooSmall)?)?;
     Ok(e.at)
+}
+
+/// Length of a deterministic CBOR head for `value` (RFC 8949 §4.2.1), as [`Cbor::head`] writes it.
+fn head_len(value: usize) -> usize {
+    match value {
+        0..=23 => 1,
+        24..=255 => 2,
+        _ => 3,
+    }
 }
 
 struct Cbor<'o> {
@@ -66,10 +80,6 @@ impl Cbor<'_> {
                 self.raw(&[major << 5 | 25, hi, lo])
             }
         }
-    }
-
-    fn uint(&mut self, v: u8) -> Result<(), Error> {
-        self.head(0, usize::from(v))
     }
 
     fn bstr(&mut self, b: &[u8]) -> Result<(), Error> {

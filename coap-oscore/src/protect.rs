@@ -138,7 +138,7 @@ impl<S: SequenceStore> SecurityContext<S> {
         let (buf, pt_len) = w.finish(request.payload())?;
         let encoded_piv = piv.encode();
         let kid = self.sender_id;
-        let nonce = crate::nonce::nonce(kid.as_bytes(), encoded_piv.as_bytes(), self.common_iv());
+        let nonce = crate::nonce::nonce(kid.as_bytes(), piv, self.common_iv());
         let mut aad_buf = [0u8; MAX_AAD_LEN];
         let aad_len = aad(
             &mut aad_buf,
@@ -279,9 +279,7 @@ impl<S: SequenceStore> SecurityContext<S> {
         };
         let nonce = match own {
             Some(p) => self.nonce(self.sender_id.as_bytes(), p),
-            None => {
-                crate::nonce::nonce(request.kid.as_bytes(), req_piv.as_bytes(), self.common_iv())
-            }
+            None => crate::nonce::nonce(request.kid.as_bytes(), request.piv, self.common_iv()),
         };
         let ct_len = self.sender_cipher.seal(
             nonce.get(..self.alg.nonce_len()).unwrap_or(&[]),

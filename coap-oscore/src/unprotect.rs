@@ -6,9 +6,9 @@ use subtle::ConstantTimeEq;
 use crate::aad::{MAX_AAD_LEN, aad};
 use crate::error::Error;
 use crate::exchange::{EchoChallenge, RequestId, VerifiedRequest};
-use crate::identifier::OscoreId;
 use crate::option_class::{ECHO, OBSERVE, kept_from_outer_request};
 use crate::oscore_option::{OSCORE, OscoreOption};
+use crate::partial_iv::PartialIv;
 use crate::plaintext::Plaintext;
 use crate::protect::{add, set_code};
 use crate::security_context::SecurityContext;
@@ -58,32 +58,38 @@ impl<S: SequenceStore> SecurityContext<S> {
         M: ReadableMessage + WithSortedOptions,
         O: MinimalWritableMessage,
     {
-        let mut option_bytes = [0u8; OPTION_SCRATCH_LEN];
-        let option_len =
-            find_oscore_option(request, &mut option_bytes)?.ok_or(Error::NotProtected)?;
-        let option = OscoreOption::decode(option_bytes.get(..option_len).unwrap_or(&[]))?;
+        // §8.2 step 1, decoded straight from the message (no copy of the option value).
+        let mut found = None;
+        for o in request.options() {
+            if o.number() == OSCORE {
+                if found.is_some() {
+                    return Err(Error::MalformedOption);
+                }
+                // Longer values name no context (as in `find_oscore_option`).
+                if o.value().len() > OPTION_SCRATCH_LEN {
+                    return Err(Error::ContextNotFound);
+                }
+                found = Some(self.request_option(o.value()));
+            }
+        }
+        let option = found.ok_or(Error::NotProtected)??;
         // RFC 8613 §2: an OSCORE option without payload is malformed.
         if request.payload().is_empty() {
             return Err(Error::MalformedOption);
         }
-        let (Some(piv), Some(kid)) = (option.partial_iv, option.kid) else {
+        let (Some(piv), Some(kid_matches)) = (option.partial_iv, option.kid_matches) else {
             return Err(Error::MalformedOption);
         };
-        if kid != self.recipient_id.as_bytes() {
-            return Err(Error::ContextNotFound);
-        }
-        if let Some(ctx) = option.kid_context
-            && Some(ctx) != self.id_context()
-        {
+        if !kid_matches || !option.kid_context_matches {
             return Err(Error::ContextNotFound);
         }
         let window_unknown = self.replay.is_unknown();
         if !window_unknown {
             self.replay.check(piv)?;
         }
-        let kid = OscoreId::new(kid).map_err(|_| Error::ContextNotFound)?;
+        let kid = self.recipient_id;
         let encoded_piv = piv.encode();
-        let nonce = crate::nonce::nonce(kid.as_bytes(), encoded_piv.as_bytes(), self.common_iv());
+        let nonce = crate::nonce::nonce(kid.as_bytes(), piv, self.common_iv());
         let mut aad_buf = [0u8; MAX_AAD_LEN];
         let aad_len = aad(
             &mut aad_buf,
@@ -163,9 +169,7 @@ impl<S: SequenceStore> SecurityContext<S> {
         let req_piv = request.piv.encode();
         let nonce = match option.partial_iv {
             Some(piv) => self.nonce(self.recipient_id.as_bytes(), piv),
-            None => {
-                crate::nonce::nonce(request.kid.as_bytes(), req_piv.as_bytes(), self.common_iv())
-            }
+            None => crate::nonce::nonce(request.kid.as_bytes(), request.piv, self.common_iv()),
         };
         let mut aad_buf = [0u8; MAX_AAD_LEN];
         let aad_len = aad(
@@ -205,6 +209,30 @@ impl<S: SequenceStore> SecurityContext<S> {
             request.notification_number = Some(piv);
         }
         Ok(())
+    }
+}
+
+/// What [`SecurityContext::unprotect_request`] needs from a request's OSCORE option value.
+struct RequestOption {
+    partial_iv: Option<PartialIv>,
+    /// `None` without kid; otherwise whether it is this context's Recipient ID.
+    kid_matches: Option<bool>,
+    /// True without kid context or when it is this context's ID Context.
+    kid_context_matches: bool,
+}
+
+impl<S: SequenceStore> SecurityContext<S> {
+    /// RFC 8613 §6.1: decode one OSCORE option value strictly and compare its kid and kid
+    /// context with this context.
+    fn request_option(&self, value: &[u8]) -> Result<RequestOption, Error> {
+        let option = OscoreOption::decode(value)?;
+        Ok(RequestOption {
+            partial_iv: option.partial_iv,
+            kid_matches: option.kid.map(|kid| kid == self.recipient_id.as_bytes()),
+            kid_context_matches: option
+                .kid_context
+                .is_none_or(|ctx| Some(ctx) == self.id_context()),
+        })
     }
 }
 
