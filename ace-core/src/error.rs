@@ -146,6 +146,10 @@ pub enum Error {
     /// RFC 9200 §5.10.2: no valid token for this client, or no proof of possession (4.01).
     #[error("no valid access token for this client")]
     NoValidToken,
+    /// RFC 9200 §5.10.3: the token authorizing a long-running request (e.g. Observe) has
+    /// expired; the RS sends 4.01 and terminates the request.
+    #[error("the token authorizing this long-running request has expired (RFC 9200 §5.10.3)")]
+    LongRunningRequestExpired,
     /// RFC 9200 §5.10.2: the token does not cover the requested resource (4.03).
     #[error("token does not authorize this resource")]
     ResourceNotCovered,
@@ -278,6 +282,7 @@ impl Error {
             | Error::ExiWithoutSequence
             | Error::CnonceNotFresh
             | Error::NoValidToken
+            | Error::LongRunningRequestExpired
             | Error::InvalidClient
             | Error::IntrospectionUnauthenticated => code::UNAUTHORIZED,
             Error::AudienceMismatch | Error::ResourceNotCovered | Error::IntrospectionForbidden => {
@@ -351,6 +356,7 @@ impl Error {
             | Error::CnonceNotFresh
             | Error::TokenStoreFull
             | Error::NoValidToken
+            | Error::LongRunningRequestExpired
             | Error::ResourceNotCovered
             | Error::MethodNotCovered
             | Error::TokenIssueFailed(_)

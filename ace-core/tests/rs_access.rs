@@ -123,3 +123,33 @@ fn unauthorized_reply_carries_creation_hints() {
     assert_eq!(reply.code, ResponseCode::METHOD_NOT_ALLOWED);
     assert!(reply.payload.is_empty());
 }
+
+/// RFC 9200 §5.10.3 (RS-40): an Observe registration lives while its token does; once the
+/// token expires the RS answers 4.01 and ends it. Asking changes nothing.
+#[test]
+fn long_running_request_ends_with_4_01_when_its_token_expires() {
+    use ace_core::resource_server::LongRunningRequest;
+    let (rs, clock, _) = setup();
+    let kid = KeyId::from(b"client");
+    assert_eq!(
+        rs.long_running_request(&kid, &clock),
+        Ok(LongRunningRequest::Continue)
+    );
+    clock.advance(59);
+    assert_eq!(
+        rs.long_running_request(&kid, &clock),
+        Ok(LongRunningRequest::Continue)
+    );
+    let before = rs.tokens().clone();
+    clock.advance(1);
+    let err = rs.long_running_request(&kid, &clock).unwrap_err();
+    assert_eq!(err, Error::LongRunningRequestExpired);
+    assert_eq!(err.coap_code(), 0x81, "4.01 Unauthorized");
+    assert_eq!(rs.tokens(), &before, "asking must not change the store");
+    // A registration under a key that never had a token is refused the same way.
+    clock.set(Some(UnixTime::from_secs(NOW)));
+    let err = rs
+        .long_running_request(&KeyId::from(b"stranger"), &clock)
+        .unwrap_err();
+    assert_eq!(err.coap_code(), 0x81);
+}

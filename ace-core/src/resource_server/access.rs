@@ -39,3 +39,35 @@ impl<K: ace_cwt::KeyStore, M: ScopeMatcher> ResourceServer<K, M> {
         }
     }
 }
+
+/// RFC 9200 §5.10.3: what to do with a long-running request (e.g. an Observe registration,
+/// RFC 7641) at the time of its next notification.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LongRunningRequest {
+    /// The token bound to the key is still valid: send the notification.
+    Continue,
+    /// The token has expired (or is gone): send 4.01 and terminate the request.
+    Terminate,
+}
+
+impl<K: ace_cwt::KeyStore, M: ScopeMatcher> ResourceServer<K, M> {
+    /// RFC 9200 §5.10.3: "if the access token ... that authorizes a long-running request such
+    /// as a CoAP Observe ... expires, the RS MUST send an error response with the response
+    /// code equivalent to the CoAP code 4.01 (Unauthorized) to the client and then terminate
+    /// processing the long-running request". Call this before each notification with the
+    /// key id the observation was registered under; `Err` carries
+    /// [`Error::LongRunningRequestExpired`] (4.01) for the final response.
+    ///
+    /// Only reads state: the caller drops the observation; [`ResourceServer::expunge_expired`]
+    /// drops the token.
+    pub fn long_running_request(
+        &self,
+        key_id: &KeyId,
+        clock: &impl Clock,
+    ) -> Result<LongRunningRequest, Error> {
+        match self.token_for(key_id, clock) {
+            Some(_) => Ok(LongRunningRequest::Continue),
+            None => Err(Error::LongRunningRequestExpired),
+        }
+    }
+}

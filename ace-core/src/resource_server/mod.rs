@@ -19,7 +19,7 @@ use crate::PopKeyUse;
 use crate::env::Clock;
 use crate::message::CreationHints;
 
-pub use access::AccessDecision;
+pub use access::{AccessDecision, LongRunningRequest};
 pub use authz_info::{AuthzInfoOutcome, PendingIntrospection};
 pub use cnonce::{CNONCE_LEN, CnonceStore};
 pub use exi::{ExiCti, ExiWatermark};
