@@ -34,6 +34,7 @@ impl<'a> Reader<'a> {
         self.rest.first().map(|b| b >> 5)
     }
 
+    #[inline]
     fn take(&mut self, n: usize) -> Option<&'a [u8]> {
         if n > self.rest.len() {
             return None;
@@ -48,6 +49,7 @@ impl<'a> Reader<'a> {
     }
 
     /// RFC 8949 §3: an initial byte and its argument, preferred encoding only.
+    #[inline]
     pub(crate) fn head(&mut self) -> Option<(u8, u64)> {
         let initial = self.byte()?;
         let (major, info) = (initial >> 5, initial & 0x1f);
@@ -110,23 +112,52 @@ impl<'a> Reader<'a> {
     }
 }
 
-/// RFC 8949 §3.1: the head of a byte string of `len` bytes, in preferred encoding.
-pub(crate) fn write_bytes_head(out: &mut alloc::vec::Vec<u8>, len: usize) {
-    let len = len as u64;
-    let major = BYTES << 5;
-    if len < 24 {
-        out.push(major | len as u8);
-    } else if len <= 0xff {
-        out.extend_from_slice(&[major | 24, len as u8]);
-    } else if len <= 0xffff {
-        out.push(major | 25);
-        out.extend_from_slice(&(len as u16).to_be_bytes());
-    } else if len <= 0xffff_ffff {
-        out.push(major | 26);
-        out.extend_from_slice(&(len as u32).to_be_bytes());
-    } else {
-        out.push(major | 27);
-        out.extend_from_slice(&len.to_be_bytes());
+/// A fixed-capacity output buffer on the stack; writing past `N` bytes fails (`None`).
+pub(crate) struct Writer<const N: usize> {
+    buf: [u8; N],
+    len: usize,
+}
+
+impl<const N: usize> Writer<N> {
+    pub(crate) fn new() -> Self {
+        Writer {
+            buf: [0; N],
+            len: 0,
+        }
+    }
+
+    /// Append `bytes`.
+    pub(crate) fn extend(&mut self, bytes: &[u8]) -> Option<()> {
+        let end = self.len.checked_add(bytes.len())?;
+        self.buf.get_mut(self.len..end)?.copy_from_slice(bytes);
+        self.len = end;
+        Some(())
+    }
+
+    /// RFC 8949 §3.1: the head of a byte string of `len` bytes, in preferred encoding.
+    pub(crate) fn bytes_head(&mut self, len: usize) -> Option<()> {
+        let major = BYTES << 5;
+        match u64::try_from(len).ok()? {
+            n @ 0..=23 => self.extend(&[major | u8::try_from(n).ok()?]),
+            n @ 24..=0xff => self.extend(&[major | 24, u8::try_from(n).ok()?]),
+            n @ 0x100..=0xffff => {
+                self.extend(&[major | 25])?;
+                self.extend(&u16::try_from(n).ok()?.to_be_bytes())
+            }
+            n @ 0x1_0000..=0xffff_ffff => {
+                self.extend(&[major | 26])?;
+                self.extend(&u32::try_from(n).ok()?.to_be_bytes())
+            }
+            n => {
+                self.extend(&[major | 27])?;
+                self.extend(&n.to_be_bytes())
+            }
+        }
+    }
+
+    /// The bytes written.
+    pub(crate) fn as_slice(&self) -> &[u8] {
+        self.buf.get(..self.len).unwrap_or_default()
     }
 }
 
@@ -142,8 +173,9 @@ mod tests {
             let mut r = Reader::new(&enc);
             assert_eq!(r.uint(), Some(n));
             assert!(r.is_empty());
-            let mut ours = alloc::vec::Vec::new();
-            write_bytes_head(&mut ours, n as usize);
+            let mut ours = Writer::<16>::new();
+            ours.bytes_head(n as usize).unwrap();
+            let ours = ours.as_slice().to_vec();
             let mut theirs = alloc::vec::Vec::new();
             ciborium::ser::into_writer(&ciborium::Value::Integer(n.into()), &mut theirs).unwrap();
             theirs[0] |= BYTES << 5;

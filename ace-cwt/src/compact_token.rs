@@ -22,7 +22,6 @@ use crate::{
     content_encryption,
 };
 use alloc::string::ToString;
-use alloc::vec::Vec;
 use ciborium::Value;
 use coset::AsCborValue;
 
@@ -42,9 +41,13 @@ const KTY_SYMMETRIC: i64 = 4;
 /// external_aad; the array head and the context string.
 const ENC_STRUCTURE_PREFIX: &[u8] = b"\x83\x68Encrypt0";
 
-/// A COSE algorithm number as coset represents it (same conversion as the general path).
+/// A COSE algorithm number as coset represents it (same conversion as the general path);
+/// the algorithms implemented here are mapped without building a CBOR value.
 fn coset_alg(n: i64) -> Option<coset::Algorithm> {
-    coset::Algorithm::from_cbor_value(Value::Integer(n.into())).ok()
+    match Algorithm::from_i64(n) {
+        Ok(alg) => Some(alg.to_coset()),
+        Err(_) => coset::Algorithm::from_cbor_value(Value::Integer(n.into())).ok(),
+    }
 }
 
 /// RFC 8392 §7.2 for one COSE_Encrypt0 over a Claims Set; `None` means "not this shape, or
@@ -82,23 +85,29 @@ pub(crate) fn verify(token: &[u8], keys: &impl KeyStore) -> Option<VerifiedToken
     key.check_algorithm(alg).ok()?;
     key.check_operation(coset::iana::KeyOperation::Decrypt)
         .ok()?;
-    let mut aad = Vec::with_capacity(ENC_STRUCTURE_PREFIX.len() + protected.len() + 10);
-    aad.extend_from_slice(ENC_STRUCTURE_PREFIX);
-    cbor_reader::write_bytes_head(&mut aad, protected.len());
-    aad.extend_from_slice(protected);
-    aad.push(BYTES << 5); // external_aad: h''
-    let plaintext = content_encryption::aead_open(key_bytes, alg, iv, &aad, ciphertext).ok()?;
-    let claims = claims(&plaintext)?;
-    Some(VerifiedToken::new(
-        claims,
+    let mut aad = cbor_reader::Writer::<ENC_STRUCTURE_CAPACITY>::new();
+    aad.extend(ENC_STRUCTURE_PREFIX)?;
+    aad.bytes_head(protected.len())?;
+    aad.extend(protected)?;
+    aad.extend(&[BYTES << 5])?; // external_aad: h''
+    let plaintext =
+        content_encryption::aead_open(key_bytes, alg, iv, aad.as_slice(), ciphertext).ok()?;
+    let mut token = VerifiedToken::new(
+        Claims::default(),
         alloc::vec![VerifiedLayer {
             structure: Structure::Encrypt0,
             alg,
             kid,
         }],
         cwt_tagged,
-    ))
+    );
+    claims(&plaintext, token.claims_mut())?;
+    Some(token)
 }
+
+/// Room for the Enc_structure of a protected header of up to 40 bytes (ours is 3 or 4);
+/// larger ones are left to the general path.
+const ENC_STRUCTURE_CAPACITY: usize = 64;
 
 /// The protected header `{1: alg}` and nothing else (RFC 8392 §7.2 step 4: no `crit`).
 fn protected_alg(protected: &[u8]) -> Option<Algorithm> {
@@ -106,7 +115,8 @@ fn protected_alg(protected: &[u8]) -> Option<Algorithm> {
     if r.expect(MAP)? != 1 || r.int()? != HDR_ALG {
         return None;
     }
-    let alg = Algorithm::from_coset(&coset_alg(r.int()?)?).ok()?;
+    // `Algorithm::from_coset` of coset's view of a number is `from_i64` of the number.
+    let alg = Algorithm::from_i64(r.int()?).ok()?;
     r.is_empty().then_some(alg)
 }
 
@@ -131,9 +141,9 @@ fn unprotected_kid_iv<'a>(r: &mut Reader<'a>) -> Option<(Option<&'a [u8]>, &'a [
 }
 
 /// RFC 8392 §7.2 step 7 for a Claims Set of registered claims only, each at most once.
-fn claims(payload: &[u8]) -> Option<Claims> {
+/// The claims are written into `c` in place (a Claims Set is large to move around).
+fn claims(payload: &[u8], c: &mut Claims) -> Option<()> {
     let mut r = Reader::new(payload);
-    let mut c = Claims::default();
     let mut seen = 0u64;
     for _ in 0..r.expect(MAP)? {
         let label = r.int()?;
@@ -150,7 +160,7 @@ fn claims(payload: &[u8]) -> Option<Claims> {
             NBF => c.nbf = Some(NumericDate::WholeSeconds(r.int()?)),
             IAT => c.iat = Some(NumericDate::WholeSeconds(r.int()?)),
             CTI => c.cti = Some(r.bytes()?.to_vec()),
-            CNF => c.cnf = Some(cnf(&mut r)?),
+            CNF => cnf(&mut r, &mut c.cnf)?,
             SCOPE => {
                 c.scope = Some(match r.peek_major()? {
                     TEXT => Value::Text(r.text()?.to_string()),
@@ -164,19 +174,20 @@ fn claims(payload: &[u8]) -> Option<Claims> {
             _ => return None,
         }
     }
-    r.is_empty().then_some(c)
+    r.is_empty().then_some(())
 }
 
 /// RFC 8747 §3.1: a `cnf` with exactly one member, a symmetric COSE_Key (§3.2) or a kid (§3.4).
-fn cnf(r: &mut Reader<'_>) -> Option<Cnf> {
+fn cnf(r: &mut Reader<'_>, out: &mut Option<Cnf>) -> Option<()> {
     if r.expect(MAP)? != 1 {
         return None;
     }
-    match r.int()? {
-        crate::cnf::COSE_KEY => symmetric_key(r).map(Cnf::CoseKey),
-        crate::cnf::KID => Some(Cnf::Kid(KeyId::from(r.bytes()?))),
-        _ => None,
-    }
+    *out = Some(match r.int()? {
+        crate::cnf::COSE_KEY => Cnf::CoseKey(symmetric_key(r)?),
+        crate::cnf::KID => Cnf::Kid(KeyId::from(r.bytes()?)),
+        _ => return None,
+    });
+    Some(())
 }
 
 /// RFC 9053 §7.3: a symmetric COSE_Key with `kty`, `k` and optionally `kid` and `alg`.
@@ -199,11 +210,7 @@ fn symmetric_key(r: &mut Reader<'_>) -> Option<PopKey> {
         return None;
     }
     let material = KeyMaterial::Symmetric(SymmetricKey::new(k?.to_vec()).ok()?);
-    Some(
-        PopKey::new(material)
-            .with_kid(kid.map(KeyId::from))
-            .with_alg(alg),
-    )
+    Some(PopKey::from_parts(kid.map(KeyId::from), alg, material))
 }
 
 #[cfg(test)]

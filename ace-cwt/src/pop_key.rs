@@ -211,6 +211,20 @@ impl PopKey {
         .with_kid(kid)
     }
 
+    /// A key from its parts, as a COSE_Key decoder finds them (no key_ops).
+    pub(crate) fn from_parts(
+        kid: Option<KeyId>,
+        alg: Option<coset::Algorithm>,
+        material: KeyMaterial,
+    ) -> Self {
+        PopKey {
+            kid: kid.filter(|k| !k.as_bytes().is_empty()),
+            alg,
+            key_ops: BTreeSet::new(),
+            material,
+        }
+    }
+
     /// Set or clear the kid.
     pub fn with_kid(mut self, kid: Option<KeyId>) -> Self {
         self.kid = kid.filter(|k| !k.as_bytes().is_empty());

@@ -92,6 +92,10 @@ impl VerifiedToken {
         }
     }
 
+    pub(crate) fn claims_mut(&mut self) -> &mut Claims {
+        &mut self.claims
+    }
+
     /// The claims.
     pub fn claims(&self) -> &Claims {
         &self.claims
