@@ -143,6 +143,10 @@ pub enum Error {
     /// drop one (5.03).
     #[error("token store is full of live tokens")]
     TokenStoreFull,
+    /// RFC 9200 §5.10.1.2, RFC 8516 §3: this peer submitted too many tokens; retry after
+    /// this many seconds (the Max-Age of the 4.29 response).
+    #[error("too many token submissions; retry in {0} s (RFC 9200 §5.10.1.2)")]
+    TooManyRequests(u64),
     /// RFC 9200 §5.10.2: no valid token for this client, or no proof of possession (4.01).
     #[error("no valid access token for this client")]
     NoValidToken,
@@ -290,6 +294,7 @@ impl Error {
             }
             Error::MethodNotCovered => code::METHOD_NOT_ALLOWED,
             Error::TokenStoreFull | Error::ReferenceStoreFull => code::SERVICE_UNAVAILABLE,
+            Error::TooManyRequests(_) => code::TOO_MANY_REQUESTS,
             // Server-side faults, and client-side errors that are never sent.
             Error::TokenIssueFailed(_)
             | Error::SymmetricPopKeyExposed
@@ -355,6 +360,7 @@ impl Error {
             | Error::ExiWithoutSequence
             | Error::CnonceNotFresh
             | Error::TokenStoreFull
+            | Error::TooManyRequests(_)
             | Error::NoValidToken
             | Error::LongRunningRequestExpired
             | Error::ResourceNotCovered

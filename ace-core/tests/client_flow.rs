@@ -103,6 +103,7 @@ impl Transport for RsLink<'_> {
                     code: ResponseCode::CONTENT,
                     content_format: Some(0),
                     size1: None,
+                    max_age: None,
                     payload: b"21.5".to_vec(),
                 },
                 Err(reply) => reply,

@@ -18,7 +18,7 @@ use crate::as_server::{AuthorizationServer, Policy};
 use crate::env::{Clock, Method, ResponseCode};
 use crate::message::AceMessage;
 use crate::resource_server::{
-    AccessDecision, Authorization, AuthzInfoOutcome, PendingIntrospection, ResourceServer,
+    AccessDecision, Authorization, AuthzInfoOutcome, PeerId, PendingIntrospection, ResourceServer,
     ScopeMatcher,
 };
 
@@ -33,8 +33,8 @@ const OCTET_STREAM: u16 = 42;
 /// CoAP option Content-Format (RFC 7252 §5.10.3).
 const CONTENT_FORMAT: u16 = 12;
 
-/// Limits applied before any parsing (bounded memory, RFC 9200 §5.10.1.2 rate limits are
-/// the caller's).
+/// Limits applied before any parsing (bounded memory; RFC 9200 §5.10.1.2 rate limits are
+/// the RS's [`crate::resource_server::RateLimit`], see [`authz_info_from`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Limits {
     /// Largest accepted payload in bytes; larger is 4.13.
@@ -150,6 +150,28 @@ pub fn authz_info<K: ace_cwt::KeyStore, S: ScopeMatcher, M: ReadableMessage>(
         Err(reply) => return AuthzInfoReply::Done(reply),
     };
     authz_info_outcome(server.post_authz_info(payload, clock))
+}
+
+/// RFC 9200 §5.10.1.2: [`authz_info`] for a request from `peer`, rate-limited when the RS
+/// has [`crate::resource_server::RsConfig::rate_limit`]: over the limit the reply is 4.29
+/// Too Many Requests with Max-Age (RFC 8516 §3), before the payload is even parsed.
+pub fn authz_info_from<K: ace_cwt::KeyStore, S: ScopeMatcher, M: ReadableMessage>(
+    server: &mut ResourceServer<K, S>,
+    peer: &PeerId,
+    request: &M,
+    limits: Limits,
+    clock: &impl Clock,
+) -> AuthzInfoReply {
+    if let Some(limiter) = server.rate_limiter()
+        && let Err(e) = limiter.check(peer, clock.monotonic())
+    {
+        return AuthzInfoReply::Done(Reply::error(&e));
+    }
+    let payload = match check_request(request, &[CWT, OCTET_STREAM], limits) {
+        Ok(p) => p,
+        Err(reply) => return AuthzInfoReply::Done(reply),
+    };
+    authz_info_outcome(server.post_authz_info_from(peer, payload, clock))
 }
 
 /// The reply for an `/authz-info` result (also after introspection).

@@ -11,6 +11,7 @@ use crate::message::AceMessage;
 /// CoAP option numbers used here (RFC 7252 §5.10, RFC 7959 §4).
 const CONTENT_FORMAT: u16 = 12;
 const SIZE1: u16 = 60;
+const MAX_AGE: u16 = 14;
 
 /// application/ace+cbor (RFC 9200 §8.16).
 pub(crate) const ACE_CBOR: u16 = 19;
@@ -24,6 +25,8 @@ pub struct Reply {
     pub content_format: Option<u16>,
     /// RFC 7959 §4: Size1 in a 4.13 response, the largest payload accepted.
     pub size1: Option<u32>,
+    /// RFC 7252 §5.10.5 Max-Age; RFC 8516 §3: in a 4.29, the seconds until a retry.
+    pub max_age: Option<u32>,
     /// The payload.
     pub payload: Vec<u8>,
 }
@@ -35,6 +38,7 @@ impl Reply {
             code,
             content_format: Some(ACE_CBOR),
             size1: None,
+            max_age: None,
             payload,
         }
     }
@@ -45,6 +49,7 @@ impl Reply {
             code,
             content_format: None,
             size1: None,
+            max_age: None,
             payload: Vec::new(),
         }
     }
@@ -58,6 +63,11 @@ impl Reply {
         if matches!(error, Error::IntrospectionForbidden) {
             return Self::empty(code);
         }
+        if let Error::TooManyRequests(wait) = error {
+            let mut reply = Self::empty(code);
+            reply.max_age = Some(u32::try_from(*wait).unwrap_or(u32::MAX));
+            return reply;
+        }
         match error.to_error_response() {
             Some(body) => Self::ace_cbor(code, body.encode()),
             None => Self::empty(code),
@@ -70,6 +80,9 @@ impl Reply {
         response.set_code(code);
         if let Some(cf) = self.content_format {
             add_uint(response, CONTENT_FORMAT, u32::from(cf))?;
+        }
+        if let Some(age) = self.max_age {
+            add_uint(response, MAX_AGE, age)?;
         }
         if let Some(size) = self.size1 {
             add_uint(response, SIZE1, size)?;

@@ -149,6 +149,22 @@ impl<K: ace_cwt::KeyStore, M: ScopeMatcher> ResourceServer<K, M> {
         self.accept_claims(verified.into_claims(), clock)
     }
 
+    /// RFC 9200 §5.10.1.2: [`ResourceServer::post_authz_info`] for a submission from `peer`,
+    /// rate-limited when [`super::RsConfig::rate_limit`] is set. Over the limit the answer is
+    /// [`Error::TooManyRequests`] (4.29 with Max-Age) and nothing changes; otherwise the
+    /// submission is counted whatever the token's fate (invalid tokens cost the sender too).
+    pub fn post_authz_info_from(
+        &mut self,
+        peer: &super::PeerId,
+        payload: &[u8],
+        clock: &impl Clock,
+    ) -> Result<AuthzInfoOutcome, Error> {
+        if let Some(limiter) = self.limiter.as_mut() {
+            limiter.record(peer, clock.monotonic())?;
+        }
+        self.post_authz_info(payload, clock)
+    }
+
     /// RFC 9200 §5.9.2, §5.10.1.1: finishes an `/authz-info` POST of a reference token with
     /// the AS's introspection response (its payload bytes).
     pub fn finish_introspection(

@@ -6,6 +6,7 @@ mod access;
 mod authz_info;
 mod cnonce;
 mod exi;
+mod rate_limit;
 mod scope_matcher;
 mod token_store;
 
@@ -23,6 +24,7 @@ pub use access::{AccessDecision, LongRunningRequest};
 pub use authz_info::{AuthzInfoOutcome, PendingIntrospection};
 pub use cnonce::{CNONCE_LEN, CnonceStore};
 pub use exi::{ExiCti, ExiWatermark};
+pub use rate_limit::{MAX_PEER_ID_LEN, PeerId, RateLimit, SubmissionLimiter};
 pub use scope_matcher::{AifScopes, ScopeDecision, ScopeMatcher};
 pub use token_store::{Expiry, StoreRefusal, Stored, StoredToken, TokenStore};
 
@@ -64,6 +66,9 @@ pub struct RsConfig {
     /// RFC 9201 §5: what the profile does with a PoP key in `cnf`; a key whose `alg` or
     /// `key_ops` is incompatible is refused with 4.00.
     pub pop_key_use: PopKeyUse,
+    /// RFC 9200 §5.10.1.2: limit `/authz-info` submissions per peer (used by
+    /// [`ResourceServer::post_authz_info_from`]); `None` disables it.
+    pub rate_limit: Option<RateLimit>,
 }
 
 impl RsConfig {
@@ -78,6 +83,7 @@ impl RsConfig {
             introspect_reference_tokens: false,
             cnf_key_encryption_key: None,
             pop_key_use: PopKeyUse::default(),
+            rate_limit: None,
         }
     }
 
@@ -99,6 +105,7 @@ pub struct ResourceServer<K, M: ScopeMatcher> {
     store: TokenStore<Authorization<M::Scope>>,
     cnonces: Option<CnonceStore>,
     exi: ExiWatermark,
+    limiter: Option<SubmissionLimiter>,
 }
 
 impl<K: ace_cwt::KeyStore, M: ScopeMatcher> ResourceServer<K, M> {
@@ -108,6 +115,7 @@ impl<K: ace_cwt::KeyStore, M: ScopeMatcher> ResourceServer<K, M> {
         let cnonces = config
             .cnonce
             .map(|(capacity, lifetime)| CnonceStore::new(capacity, lifetime));
+        let limiter = config.rate_limit.map(SubmissionLimiter::new);
         Self {
             config,
             keys,
@@ -115,6 +123,7 @@ impl<K: ace_cwt::KeyStore, M: ScopeMatcher> ResourceServer<K, M> {
             store,
             cnonces,
             exi: ExiWatermark::default(),
+            limiter,
         }
     }
 
@@ -131,6 +140,11 @@ impl<K: ace_cwt::KeyStore, M: ScopeMatcher> ResourceServer<K, M> {
     /// The outstanding client-nonces, when the mechanism is enabled.
     pub fn cnonces(&self) -> Option<&CnonceStore> {
         self.cnonces.as_ref()
+    }
+
+    /// The submission rate limiter, when configured (RFC 9200 §5.10.1.2).
+    pub fn rate_limiter(&self) -> Option<&SubmissionLimiter> {
+        self.limiter.as_ref()
     }
 
     /// The `exi` watermark (RFC 9200 §5.10.3).
