@@ -367,3 +367,38 @@ fn ace_est_client_waits_for_max_age_and_resends() {
     assert!(text.contains("5.03, Max-Age 1 s"), "{text}");
     assert!(d.join("c.pem").exists());
 }
+
+/// `openssl s_client -dtls1_2` with the device certificate: the handshake completes with
+/// ECDHE-ECDSA-AES128-GCM-SHA256 and Extended Master Secret. Offering only the RFC 9148 §4
+/// mandatory ECDHE-ECDSA-AES128-CCM8 fails: dimpl 0.9 lacks that suite (documented
+/// deviation, ED-1).
+#[test]
+fn openssl_s_client_negotiates_gcm_and_ccm8_is_missing() {
+    let d = dir("sclient");
+    factory_pki(&d);
+    let srv = start_server(&d, &[]);
+    let connect = format!("127.0.0.1:{}", srv.port);
+    let s_client = |cipher: Option<&str>| {
+        let mut c = tool("sh");
+        let cipher = cipher.map(|c| format!("-cipher {c}")).unwrap_or_default();
+        c.current_dir(&d).args([
+            "-c",
+            &format!("sleep 2 | timeout 10 openssl s_client -dtls1_2 -connect {connect} -cert dev.pem -key dev.key {cipher}"),
+        ]);
+        run(&mut c).1
+    };
+    let text = s_client(None);
+    assert!(
+        text.contains("Cipher is ECDHE-ECDSA-AES128-GCM-SHA256"),
+        "{text}"
+    );
+    assert!(text.contains("Protocol  : DTLSv1.2"), "{text}");
+    assert!(text.contains("Extended master secret: yes"), "{text}");
+    let text = s_client(Some("ECDHE-ECDSA-AES128-CCM8"));
+    assert!(
+        !text.contains("Cipher is ECDHE-ECDSA-AES128-CCM8"),
+        "{text}"
+    );
+    // No shared suite: no session (s_client gives up or is stopped by `timeout`).
+    assert!(!text.contains("Server certificate"), "{text}");
+}
