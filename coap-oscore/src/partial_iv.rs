@@ -25,6 +25,9 @@ impl EncodedPartialIv {
 }
 
 impl PartialIv {
+    /// Partial IV 0 (sequence number 0).
+    pub(crate) const ZERO: Self = Self(0);
+
     /// The Partial IV for a sequence number; `None` above 2^40 − 1 (RFC 8613 §7.2.1).
     pub fn new(sequence_number: u64) -> Option<Self> {
         (sequence_number <= MAX_SEQUENCE_NUMBER).then_some(Self(sequence_number))

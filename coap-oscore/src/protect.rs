@@ -138,7 +138,7 @@ impl<S: SequenceStore> SecurityContext<S> {
         let (buf, pt_len) = w.finish(request.payload())?;
         let encoded_piv = piv.encode();
         let kid = self.sender_id;
-        let nonce = crate::nonce::nonce(kid.as_bytes(), piv, self.common_iv());
+        let nonce = self.sender_nonce.with(piv);
         let mut aad_buf = [0u8; MAX_AAD_LEN];
         let aad_len = aad(
             &mut aad_buf,
@@ -278,8 +278,8 @@ impl<S: SequenceStore> SecurityContext<S> {
             None
         };
         let nonce = match own {
-            Some(p) => self.nonce(self.sender_id.as_bytes(), p),
-            None => crate::nonce::nonce(request.kid.as_bytes(), request.piv, self.common_iv()),
+            Some(p) => self.sender_nonce.with(p),
+            None => self.nonce(request.kid.as_bytes(), request.piv),
         };
         let ct_len = self.sender_cipher.seal(
             nonce.get(..self.alg.nonce_len()).unwrap_or(&[]),

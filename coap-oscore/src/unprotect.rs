@@ -89,7 +89,7 @@ impl<S: SequenceStore> SecurityContext<S> {
         }
         let kid = self.recipient_id;
         let encoded_piv = piv.encode();
-        let nonce = crate::nonce::nonce(kid.as_bytes(), piv, self.common_iv());
+        let nonce = self.recipient_nonce.with(piv);
         let mut aad_buf = [0u8; MAX_AAD_LEN];
         let aad_len = aad(
             &mut aad_buf,
@@ -168,8 +168,8 @@ impl<S: SequenceStore> SecurityContext<S> {
         }
         let req_piv = request.piv.encode();
         let nonce = match option.partial_iv {
-            Some(piv) => self.nonce(self.recipient_id.as_bytes(), piv),
-            None => crate::nonce::nonce(request.kid.as_bytes(), request.piv, self.common_iv()),
+            Some(piv) => self.recipient_nonce.with(piv),
+            None => self.nonce(request.kid.as_bytes(), request.piv),
         };
         let mut aad_buf = [0u8; MAX_AAD_LEN];
         let aad_len = aad(
