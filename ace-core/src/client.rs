@@ -46,6 +46,9 @@ pub struct Client {
     default_validity: Option<u64>,
     /// RFC 9201 §5 (CL-9): what the profile does with `cnf` / `rs_cnf` keys.
     pop_key_use: PopKeyUse,
+    /// RFC 9200 §5.1, §6.4 (CL-1): `(RS audience, AS URI)` pairs this client trusts, set
+    /// by configuration (never learned from an RS).
+    trusted_as: Vec<(String, String)>,
     tokens: Vec<ClientToken>,
 }
 
@@ -58,6 +61,7 @@ impl Client {
             client_secret,
             default_validity: None,
             pop_key_use: PopKeyUse::default(),
+            trusted_as: Vec::new(),
             tokens: Vec::new(),
         }
     }
@@ -75,6 +79,56 @@ impl Client {
     pub fn with_pop_key_use(mut self, pop_key_use: PopKeyUse) -> Self {
         self.pop_key_use = pop_key_use;
         self
+    }
+
+    /// RFC 9200 §5.1, §6.4 (CL-1): trust the AS at `as_uri` to issue tokens for the RS
+    /// known as `audience`. This is configuration the client got from a trusted source;
+    /// creation hints are checked against it.
+    #[must_use]
+    pub fn trust_as(mut self, audience: impl Into<String>, as_uri: impl Into<String>) -> Self {
+        self.trusted_as.push((audience.into(), as_uri.into()));
+        self
+    }
+
+    /// RFC 9200 §5.1: "the client MUST validate that the AS with this URI is authorized to
+    /// provide access tokens for this RS" — the hints of an unprotected 4.01 are not
+    /// authentic (§6.4). Given the RS the client contacted (`audience`, from its own
+    /// configuration) and the hints it answered with, returns the AS URI to ask: the hinted
+    /// one when trusted for that RS, or the configured one when the hints name none.
+    /// Otherwise [`Error::UntrustedAuthorizationServer`].
+    pub fn authorization_server_for(
+        &self,
+        audience: &str,
+        hints: &CreationHints,
+    ) -> Result<&str, Error> {
+        let mut trusted = self
+            .trusted_as
+            .iter()
+            .filter(|(aud, _)| aud == audience)
+            .map(|(_, uri)| uri.as_str());
+        match hints.as_uri.as_deref() {
+            Some(hinted) => trusted
+                .find(|uri| *uri == hinted)
+                .ok_or(Error::UntrustedAuthorizationServer),
+            None => trusted.next().ok_or(Error::UntrustedAuthorizationServer),
+        }
+    }
+
+    /// RFC 9200 §5.1, §5.3, §5.8.1: [`Client::token_request`] for the RS `audience` from its
+    /// creation hints, only after [`Client::authorization_server_for`] accepted the hinted
+    /// AS (CL-1). Returns the AS URI to send the request to.
+    pub fn token_request_for_hints(
+        &self,
+        audience: &str,
+        hints: &CreationHints,
+        scope: Option<Scope>,
+        req_cnf: Option<Cnf>,
+    ) -> Result<(String, AccessTokenRequest), Error> {
+        let as_uri = String::from(self.authorization_server_for(audience, hints)?);
+        Ok((
+            as_uri,
+            self.token_request(Some(audience), scope, Some(hints), req_cnf),
+        ))
     }
 
     /// RFC 9200 §5.8.1: a client-credentials token request for `audience` and `scope`. With

@@ -231,6 +231,10 @@ pub enum Error {
     /// RFC 9200 §5.10.4 (CL-8): the token's expiry cannot be known, so it must not be used.
     #[error("token expiry unknown: it must not be used")]
     NoExpiryInformation,
+    /// RFC 9200 §5.1, §6.4 (CL-1): the AS named in (unauthenticated) creation hints is not
+    /// one this client is configured to trust for that RS, or none is known for it.
+    #[error("the AS is not trusted to issue tokens for this RS (RFC 9200 §5.1)")]
+    UntrustedAuthorizationServer,
     /// The [`crate::env::Transport`] failed.
     #[error("transport: {0}")]
     Transport(crate::env::TransportError),
@@ -301,6 +305,7 @@ impl Error {
             | Error::TokenRequestRefused { .. }
             | Error::UnexpectedResponse(_)
             | Error::NoExpiryInformation
+            | Error::UntrustedAuthorizationServer
             | Error::Transport(_) => code::INTERNAL_SERVER_ERROR,
         }
     }
@@ -372,6 +377,7 @@ impl Error {
             | Error::TokenRequestRefused { .. }
             | Error::UnexpectedResponse(_)
             | Error::NoExpiryInformation
+            | Error::UntrustedAuthorizationServer
             | Error::Transport(_) => None,
         }
     }

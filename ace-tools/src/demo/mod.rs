@@ -165,6 +165,7 @@ fn resource(path: &str, method: Method) -> Reply {
             code: ResponseCode::CONTENT,
             content_format: Some(0),
             size1: None,
+            max_age: None,
             payload: b"21.5 C".to_vec(),
         },
         _ => Reply::empty(ResponseCode::NOT_FOUND),
