@@ -21,6 +21,70 @@ pub fn bytes(bytes: &[u8]) -> String {
     }
 }
 
+/// Names a map key for [`annotated`]: given the integer keys of the enclosing maps (outermost
+/// first), the entries of the map being printed, and the key, returns the parameter name
+/// printed as a comment before it, or `None` to print the key bare.
+pub type Namer<'a> = &'a dyn Fn(&[i128], &[(Value, Value)], &Value) -> Option<&'static str>;
+
+/// Diagnostic notation of one value in the style of RFC 9200's figures: each named map key
+/// is preceded by its name as a comment, `{ / access_token / 1 : h'..', ... }`.
+pub fn annotated(v: &Value, namer: Namer<'_>) -> String {
+    let mut out = String::new();
+    write_annotated(&mut out, v, namer, &mut Vec::new());
+    out
+}
+
+/// [`annotated`] of `bytes` if they are exactly one CBOR item, else `h'..'`.
+pub fn bytes_annotated(bytes: &[u8], namer: Namer<'_>) -> String {
+    let mut reader = bytes;
+    match ciborium::from_reader::<Value, _>(&mut reader) {
+        Ok(v) if reader.is_empty() => annotated(&v, namer),
+        _ => hex_bytes(bytes),
+    }
+}
+
+fn write_annotated(out: &mut String, v: &Value, namer: Namer<'_>, path: &mut Vec<i128>) {
+    match v {
+        Value::Map(entries) => {
+            out.push_str("{ ");
+            for (i, (k, val)) in entries.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                if let Some(name) = namer(path, entries, k) {
+                    let _ = write!(out, "/ {name} / ");
+                }
+                write_value(out, k);
+                out.push_str(" : ");
+                let nested = match k {
+                    Value::Integer(n) => Some(i128::from(*n)),
+                    _ => None,
+                };
+                match nested {
+                    Some(n) => {
+                        path.push(n);
+                        write_annotated(out, val, namer, path);
+                        path.pop();
+                    }
+                    None => write_value(out, val),
+                }
+            }
+            out.push_str(" }");
+        }
+        Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                write_annotated(out, item, namer, path);
+            }
+            out.push(']');
+        }
+        other => write_value(out, other),
+    }
+}
+
 fn hex_bytes(b: &[u8]) -> String {
     let mut s = String::from("h'");
     for x in b {
@@ -99,6 +163,33 @@ mod tests {
         assert_eq!(bytes(&[0x64, 0x49, 0x45, 0x54, 0x46]), "\"IETF\"");
         assert_eq!(bytes(&[0xf6]), "null");
         assert_eq!(bytes(&[0x20]), "-1");
+    }
+
+    #[test]
+    fn annotated_maps_carry_the_namers_names_by_nesting() {
+        // {1: h'01', 8: {1: {1: 4}}, 99: 0} with a namer that knows 1 and 8 at the top and
+        // 1 only inside 8.
+        let v = Value::Map(vec![
+            (Value::from(1), Value::Bytes(vec![1])),
+            (
+                Value::from(8),
+                Value::Map(vec![(
+                    Value::from(1),
+                    Value::Map(vec![(Value::from(1), Value::from(4))]),
+                )]),
+            ),
+            (Value::from(99), Value::from(0)),
+        ]);
+        let namer = |path: &[i128], _: &[(Value, Value)], k: &Value| match (path, k) {
+            ([], Value::Integer(i)) if i128::from(*i) == 1 => Some("access_token"),
+            ([], Value::Integer(i)) if i128::from(*i) == 8 => Some("cnf"),
+            ([8], Value::Integer(i)) if i128::from(*i) == 1 => Some("COSE_Key"),
+            _ => None,
+        };
+        assert_eq!(
+            annotated(&v, &namer),
+            "{ / access_token / 1 : h'01', / cnf / 8 : { / COSE_Key / 1 : { 1 : 4 } }, 99 : 0 }"
+        );
     }
 
     #[test]

@@ -32,9 +32,51 @@ fn demo_prints_401_hints_201_token_201_upload_205_and_403_in_order() {
         .collect();
     assert_eq!(codes, ["4.01", "2.01", "2.01", "2.05", "4.03"], "{stdout}");
     assert!(responses[0].starts_with("RS:") && responses[1].starts_with("AS:"));
-    // The 4.01 carries creation hints, printed as CBOR diagnostic notation (AS = 1,
-    // audience = 5), and the token response a cnf with a COSE_Key (8: {1: {...}}).
-    assert!(stdout.contains("{1: \"coap://127.0.0.1:"), "{stdout}");
-    assert!(stdout.contains("8: {1: {1: 4"), "{stdout}");
+    // The 4.01 carries creation hints, printed as CBOR diagnostic notation annotated with
+    // the RFC 9200 §5.3 Table 1 names (AS = 1, audience = 5).
+    assert!(
+        stdout.contains("{ / AS / 1 : \"coap://127.0.0.1:"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("/ audience / 5 : \"tempSensor4711\""),
+        "{stdout}"
+    );
+    // The token request and response use the Table 5 names (not the claims' ones: 2 is
+    // expires_in here), and cnf nests a COSE_Key (RFC 8747 §3.1) with RFC 9052 labels.
+    assert!(
+        stdout.contains("/ client_id / 24 : \"myclient\""),
+        "{stdout}"
+    );
+    assert!(stdout.contains("{ / access_token / 1 : h'"), "{stdout}");
+    assert!(stdout.contains("/ expires_in / 2 : 3600"), "{stdout}");
+    assert!(
+        stdout.contains("/ cnf / 8 : { / COSE_Key / 1 : { / kty / 1 : 4, / kid / 2 : h'"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("/ k / -1 : h'"), "{stdout}");
+    // The profile by name, not as a Rust value.
+    assert!(stdout.contains("(profile coap_dtls)"), "{stdout}");
+    assert!(!stdout.contains("Some(CoapDtls)"), "{stdout}");
+    // The RS shows the claims of the token it decrypted and accepted, with claim names
+    // (RFC 8392 §3.1: aud = 3, exp = 4; RFC 9200 §8.13: ace_profile = 38).
+    let accepted = stdout
+        .lines()
+        .find(|l| l.contains("RS: token accepted, claims: "))
+        .expect("accepted claims line");
+    assert!(
+        accepted.contains("/ iss / 1 : \"coap://127.0.0.1/as\""),
+        "{accepted}"
+    );
+    assert!(
+        accepted.contains("/ aud / 3 : \"tempSensor4711\""),
+        "{accepted}"
+    );
+    assert!(accepted.contains("/ exp / 4 : "), "{accepted}");
+    assert!(
+        accepted.contains("/ cnf / 8 : { / COSE_Key / 1 : {"),
+        "{accepted}"
+    );
+    assert!(accepted.contains("/ ace_profile / 38 : 1"), "{accepted}");
     assert!(stdout.contains("not cryptographically proven"), "{stdout}");
 }

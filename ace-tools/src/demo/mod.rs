@@ -26,6 +26,7 @@ use ace_core::{AifScope, RestMethodSet, Scope};
 use ace_cwt::{Algorithm, KeyId, KeySet, PopKey, Protection};
 use coap_lite::Packet;
 
+mod labels;
 mod system_clock;
 
 use crate::diag;
@@ -124,6 +125,17 @@ fn start_rs(
             let reply = if path == "/authz-info" {
                 match endpoint::authz_info(&mut server, req, Limits::default(), &clock) {
                     AuthzInfoReply::Stored { key_id, reply } => {
+                        // The RS knows the token key, so it can show what it accepted.
+                        if let Some(t) = server.token_for(&key_id, &clock)
+                            && let Ok(claims) = t.authorization.claims.to_cbor_value()
+                        {
+                            println!(
+                                "    RS: token accepted, claims: {}",
+                                diag::annotated(&claims, &|p, m, k| {
+                                    labels::name(labels::Message::Claims, p, m, k)
+                                })
+                            );
+                        }
                         bindings.insert(peer, key_id);
                         reply
                     }
@@ -194,8 +206,13 @@ impl<T: Transport> Transport for Printing<T> {
             request.path,
             format_cf(request.content_format)
         );
+        let message = if request.path == "/token" {
+            Some(labels::Message::OAuth)
+        } else {
+            None
+        };
         if !request.payload.is_empty() {
-            println!("    {}", diag::bytes(&request.payload));
+            println!("    {}", print_payload(&request.payload, message));
         }
         let response = self.inner.exchange(request)?;
         println!(
@@ -208,11 +225,32 @@ impl<T: Transport> Transport for Printing<T> {
             if response.content_format == Some(0) {
                 println!("    {:?}", String::from_utf8_lossy(&response.payload));
             } else {
-                println!("    {}", diag::bytes(&response.payload));
+                let message = match (self.name, response.content_format) {
+                    ("AS", _) => Some(labels::Message::OAuth),
+                    (_, Some(19)) => Some(labels::Message::CreationHints),
+                    _ => None,
+                };
+                println!("    {}", print_payload(&response.payload, message));
             }
         }
         println!();
         Ok(response)
+    }
+}
+
+/// A payload in diagnostic notation, annotated with the names of `message`'s keys.
+fn print_payload(payload: &[u8], message: Option<labels::Message>) -> String {
+    match message {
+        Some(m) => diag::bytes_annotated(payload, &|p, map, k| labels::name(m, p, map, k)),
+        None => diag::bytes(payload),
+    }
+}
+
+/// RFC 9200 §5.8.4.3, §8.8: the profile by its registered name.
+fn profile_name(profile: Option<ace_core::AceProfile>) -> String {
+    match profile {
+        Some(p) => p.name().map_or_else(|| format!("{p:?}"), String::from),
+        None => "not indicated (known to the client implicitly, §5.8.2)".into(),
     }
 }
 
@@ -278,14 +316,14 @@ fn client_story(as_addr: SocketAddr, rs_addr: SocketAddr) -> Result<(), DemoErro
     let request = client.token_request(None, None, Some(&hints), None);
     let token = client.request_token(&mut to_as, &request, &clock)?.clone();
     println!(
-        "   token for {} bound to PoP key {} (profile {:?}), {} bytes (COSE_Encrypt0)\n",
+        "   token for {} bound to PoP key {} (profile {}), {} bytes (COSE_Encrypt0)\n",
         token.audience,
         token
             .pop_key
             .as_ref()
             .and_then(|k| k.kid())
             .map_or_else(|| "?".into(), |k| k.to_string()),
-        token.profile,
+        profile_name(token.profile),
         token.access_token.len()
     );
 
