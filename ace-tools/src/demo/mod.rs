@@ -21,7 +21,7 @@ use ace_core::as_server::{AsConfig, AuthorizationServer, ClientEntry, RsEntry, S
 use ace_core::client::Client;
 use ace_core::endpoint::{self, AuthzInfoReply, Limits, Reply};
 use ace_core::env::{Method, Request, Response, ResponseCode, Transport, TransportError};
-use ace_core::resource_server::{AifScopes, ResourceServer, RsConfig};
+use ace_core::resource_server::{AifScopes, PeerId, RateLimit, ResourceServer, RsConfig};
 use ace_core::{AifScope, RestMethodSet, Scope};
 use ace_cwt::{Algorithm, KeyId, KeySet, PopKey, Protection};
 use coap_lite::Packet;
@@ -111,6 +111,12 @@ fn start_rs(
 ) -> Result<(SocketAddr, JoinHandle<()>), DemoError> {
     let mut config = RsConfig::new(AUDIENCE, Some("coap://127.0.0.1/as".into()));
     config.as_uri = Some(format!("coap://{as_addr}/token"));
+    // RFC 9200 §5.10.1.2: at most 8 token submissions per client address and minute.
+    config.rate_limit = Some(RateLimit {
+        peers: 64,
+        max_submissions: 8,
+        window_secs: 60,
+    });
     let mut server = ResourceServer::new(config, KeySet::new().with(token_key), AifScopes::new());
     let socket = UdpServer::bind_loopback()?;
     let addr = socket.local_addr()?;
@@ -123,7 +129,12 @@ fn start_rs(
         let _ = socket.serve(&stop, |req, peer| {
             let path = udp::uri_path(req);
             let reply = if path == "/authz-info" {
-                match endpoint::authz_info(&mut server, req, Limits::default(), &clock) {
+                let limits = Limits::default();
+                let outcome = match PeerId::new(peer.to_string().as_bytes()) {
+                    Some(id) => endpoint::authz_info_from(&mut server, &id, req, limits, &clock),
+                    None => endpoint::authz_info(&mut server, req, limits, &clock),
+                };
+                match outcome {
                     AuthzInfoReply::Stored { key_id, reply } => {
                         // The RS knows the token key, so it can show what it accepted.
                         if let Some(t) = server.token_for(&key_id, &clock)
