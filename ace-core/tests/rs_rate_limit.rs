@@ -134,3 +134,36 @@ fn the_coap_handler_answers_4_29_with_the_max_age_option() {
     assert_eq!(max_age.front().unwrap(), &vec![6u8]);
     assert!(response.payload.is_empty());
 }
+
+proptest::proptest! {
+    /// Any sequence of submissions: the table never grows past its capacity, a peer never
+    /// gets more than `max_submissions` within one window, and a refusal changes nothing.
+    #[test]
+    fn memory_stays_bounded_and_refusals_change_nothing(
+        steps in proptest::collection::vec((0u8..6, 0u64..4), 1..200)
+    ) {
+        let mut l = SubmissionLimiter::new(limit());
+        let mut uptime = 0u64;
+        let mut admitted: Vec<(u8, u64)> = Vec::new();
+        for (who, dt) in steps {
+            uptime += dt;
+            let p = peer(&[who]);
+            let before = l.clone();
+            match l.record(&p, uptime) {
+                Ok(()) => admitted.push((who, uptime)),
+                Err(Error::TooManyRequests(wait)) => {
+                    proptest::prop_assert!(wait >= 1 && wait <= limit().window_secs);
+                    proptest::prop_assert_eq!(&l, &before);
+                }
+                Err(other) => proptest::prop_assert!(false, "unexpected {other}"),
+            }
+            proptest::prop_assert!(l.tracked() <= limit().peers);
+            let recent = admitted
+                .iter()
+                .filter(|(w, t)| *w == who && uptime - t < limit().window_secs)
+                .count();
+            // Fixed windows allow at most 2 * max in any sliding window of the same length.
+            proptest::prop_assert!(recent <= 2 * limit().max_submissions as usize);
+        }
+    }
+}
