@@ -11,8 +11,12 @@ use std::sync::OnceLock;
 fn key() -> &'static PopKey {
     static KEY: OnceLock<PopKey> = OnceLock::new();
     KEY.get_or_init(|| {
-        PopKey::symmetric(vec![0x42; 16], Algorithm::AesCcm16_64_128, Some(KeyId::from(b"e")))
-            .unwrap()
+        PopKey::symmetric(
+            vec![0x42; 16],
+            Algorithm::AesCcm16_64_128,
+            Some(KeyId::from(b"e")),
+        )
+        .unwrap()
     })
 }
 
@@ -27,8 +31,8 @@ fuzz_target!(|plaintext: &[u8]| {
         .key_id(b"e".to_vec())
         .iv(vec![7; 13])
         .build();
-    let enc = structure::encrypt0_with_headers(protected, unprotected, plaintext, key(), &[])
-        .unwrap();
+    let enc =
+        structure::encrypt0_with_headers(protected, unprotected, plaintext, key(), &[]).unwrap();
     let token = enc.to_tagged_vec().unwrap();
     let keys = KeySet::new().with(key().clone());
     // Acceptance must not depend on the path: the claims decoded alone agree with verify.
