@@ -44,6 +44,57 @@ pub(crate) fn aad(
     Ok(e.at)
 }
 
+/// Index of the `external_aad` byte-string head (one byte while `aad_array` is shorter than 24).
+const EXTERNAL_AAD_HEAD: usize = ENC_STRUCTURE_PREFIX.len();
+
+/// RFC 8613 §5.4 with the per-request-sender part done once: the AAD of a request kid with an
+/// empty Partial IV. A message's AAD is this with the Partial IV spliced in before the final
+/// empty `options` bstr and the `external_aad` length raised by as much; the result is byte
+/// for byte what [`aad`] writes (unit test `prefix_matches_aad`).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct AadTemplate {
+    bytes: [u8; MAX_AAD_LEN],
+    len: usize,
+}
+
+impl AadTemplate {
+    /// `None` when the `aad_array` could not keep a one-byte head with a 5-byte Partial IV
+    /// (never for IDs of at most 7 bytes); callers then use [`aad`].
+    pub(crate) fn new(alg: u8, request_kid: &[u8]) -> Option<Self> {
+        let mut bytes = [0u8; MAX_AAD_LEN];
+        let len = aad(&mut bytes, alg, request_kid, &[]).ok()?;
+        let head = *bytes.get(EXTERNAL_AAD_HEAD)?;
+        // bstr head (major type 2) with a length that stays below 24 after adding 5.
+        (head & 0xe0 == 0x40 && head & 0x1f < 24 - 5 && len + 5 <= MAX_AAD_LEN)
+            .then_some(Self { bytes, len })
+    }
+
+    /// The AAD for `request_piv` (1..=5 bytes), written into `out`; returns its length.
+    pub(crate) fn write(&self, out: &mut [u8; MAX_AAD_LEN], request_piv: &[u8]) -> usize {
+        let n = request_piv.len().min(5);
+        *out = self.bytes;
+        if let Some(h) = out.get_mut(EXTERNAL_AAD_HEAD) {
+            *h += n as u8;
+        }
+        // Before: ... 0x40 (empty request_piv) 0x40 (empty options); after: ... 0x4n piv 0x40.
+        let piv_head = self.len - 2;
+        if let Some(h) = out.get_mut(piv_head) {
+            *h = 0x40 | n as u8;
+        }
+        for (o, b) in out
+            .iter_mut()
+            .skip(piv_head + 1)
+            .zip(request_piv.iter().take(n))
+        {
+            *o = *b;
+        }
+        if let Some(last) = out.get_mut(piv_head + 1 + n) {
+            *last = 0x40;
+        }
+        self.len + n
+    }
+}
+
 /// Length of a deterministic CBOR head for `value` (RFC 8949 §4.2.1), as [`Cbor::head`] writes it.
 fn head_len(value: usize) -> usize {
     match value {
@@ -85,5 +136,36 @@ impl Cbor<'_> {
     fn bstr(&mut self, b: &[u8]) -> Result<(), Error> {
         self.head(2, b.len())?;
         self.raw(b)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The template gives the same bytes as the direct encoding for every algorithm id, kid
+    /// length and Partial IV length; the direct encoding is checked against RFC 8613 C.4–C.7.
+    #[test]
+    fn prefix_matches_aad() {
+        let kid_bytes = [1u8, 2, 3, 4, 5, 6, 7];
+        let piv_bytes = [0x11u8, 0x22, 0x33, 0x44, 0x55];
+        for alg in [1u8, 3, 10, 11, 30] {
+            for kid_len in 0..=7 {
+                let kid = kid_bytes.get(..kid_len).unwrap();
+                let t = AadTemplate::new(alg, kid).unwrap();
+                for piv_len in 1..=5 {
+                    let piv = piv_bytes.get(..piv_len).unwrap();
+                    let mut direct = [0u8; MAX_AAD_LEN];
+                    let dl = aad(&mut direct, alg, kid, piv).unwrap();
+                    let mut fast = [0u8; MAX_AAD_LEN];
+                    let fl = t.write(&mut fast, piv);
+                    assert_eq!(
+                        fast.get(..fl),
+                        direct.get(..dl),
+                        "alg {alg} kid {kid_len} piv {piv_len}"
+                    );
+                }
+            }
+        }
     }
 }

@@ -140,12 +140,15 @@ impl<S: SequenceStore> SecurityContext<S> {
         let kid = self.sender_id;
         let nonce = self.sender_nonce.with(piv);
         let mut aad_buf = [0u8; MAX_AAD_LEN];
-        let aad_len = aad(
-            &mut aad_buf,
-            self.alg.cose_id(),
-            kid.as_bytes(),
-            encoded_piv.as_bytes(),
-        )?;
+        let aad_len = match &self.sender_aad {
+            Some(template) => template.write(&mut aad_buf, encoded_piv.as_bytes()),
+            None => aad(
+                &mut aad_buf,
+                self.alg.cose_id(),
+                kid.as_bytes(),
+                encoded_piv.as_bytes(),
+            )?,
+        };
         let ct_len = self.sender_cipher.seal(
             nonce.get(..self.alg.nonce_len()).unwrap_or(&[]),
             aad_buf.get(..aad_len).unwrap_or(&[]),

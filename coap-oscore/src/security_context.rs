@@ -1,6 +1,7 @@
 //! The security context (RFC 8613 §3): Common, Sender and Recipient Context, derived once from
 //! the input parameters, with the sender's sequence number and the recipient's replay window.
 
+use crate::aad::AadTemplate;
 use crate::algorithm::{AeadAlgorithm, Cipher, MAX_KEY_LEN, MAX_NONCE_LEN};
 use crate::error::Error;
 use crate::identifier::{IdContext, OscoreId};
@@ -92,6 +93,10 @@ pub struct SecurityContext<S: SequenceStore = Volatile> {
     pub(crate) sender_nonce: NonceBase,
     /// §5.2 nonce part of the Recipient ID, computed once at derivation.
     pub(crate) recipient_nonce: NonceBase,
+    /// §5.4 AAD of requests from this endpoint (request kid = Sender ID), less the Partial IV.
+    pub(crate) sender_aad: Option<AadTemplate>,
+    /// §5.4 AAD of requests from the peer (request kid = Recipient ID), less the Partial IV.
+    pub(crate) recipient_aad: Option<AadTemplate>,
     master_secret: Bytes<MAX_MASTER_LEN>,
     master_salt: Bytes<MAX_MASTER_LEN>,
     pub(crate) id_context: Option<IdContext>,
@@ -194,6 +199,8 @@ impl<S: SequenceStore> SecurityContext<S> {
             common_iv,
             sender_nonce,
             recipient_nonce,
+            sender_aad: AadTemplate::new(alg.cose_id(), sender_id.as_bytes()),
+            recipient_aad: AadTemplate::new(alg.cose_id(), recipient_id.as_bytes()),
             master_secret,
             master_salt,
             id_context,
