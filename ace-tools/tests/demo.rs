@@ -1,5 +1,6 @@
 //! `ace demo` end to end: the binary runs AS, RS and client over UDP on loopback and prints
-//! each exchange; the codes must appear in the order of the RFC 9200 flow.
+//! each exchange; the codes must appear in the order of the RFC 9200 flow, followed by the
+//! RFC 9148 enrolment over DTLS (step 6).
 
 #![allow(
     clippy::unwrap_used,
@@ -11,7 +12,7 @@
 use std::process::Command;
 
 #[test]
-fn demo_prints_401_hints_201_token_201_upload_205_and_403_in_order() {
+fn demo_prints_401_hints_201_token_201_upload_205_403_then_est_205_crts_204_sen() {
     let out = Command::new(env!("CARGO_BIN_EXE_ace"))
         .arg("demo")
         .output()
@@ -30,7 +31,11 @@ fn demo_prints_401_hints_201_token_201_upload_205_and_403_in_order() {
         .iter()
         .map(|l| l.split_whitespace().nth(1).unwrap_or(""))
         .collect();
-    assert_eq!(codes, ["4.01", "2.01", "2.01", "2.05", "4.03"], "{stdout}");
+    assert_eq!(
+        codes,
+        ["4.01", "2.01", "2.01", "2.05", "4.03", "2.05", "2.04"],
+        "{stdout}"
+    );
     assert!(responses[0].starts_with("RS:") && responses[1].starts_with("AS:"));
     // The 4.01 carries creation hints, printed as CBOR diagnostic notation annotated with
     // the RFC 9200 §5.3 Table 1 names (AS = 1, audience = 5).
@@ -79,4 +84,40 @@ fn demo_prints_401_hints_201_token_201_upload_205_and_403_in_order() {
     );
     assert!(accepted.contains("/ ace_profile / 38 : 1"), "{accepted}");
     assert!(stdout.contains("not cryptographically proven"), "{stdout}");
+
+    // Step 6, RFC 9148 over DTLS: GET /crts answers 2.05 with PKCS#7 certs-only (281),
+    // POST /sen sends a PKCS#10 CSR (286) and answers 2.04 with the certificate (281).
+    let step6 = stdout
+        .split("6. Certificate enrolment over DTLS (RFC 9148)")
+        .nth(1)
+        .expect("step 6 printed");
+    assert!(
+        step6.contains("client -> EST: GET /.well-known/est/crts\n"),
+        "{step6}"
+    );
+    assert!(
+        step6.contains(
+            "client <- EST: 2.05 Content (application/pkcs7-mime; smime-type=certs-only)"
+        ),
+        "{step6}"
+    );
+    assert!(
+        step6.contains("client -> EST: POST /.well-known/est/sen (application/pkcs10)"),
+        "{step6}"
+    );
+    assert!(
+        step6.contains(
+            "client <- EST: 2.04 Changed (application/pkcs7-mime; smime-type=certs-only)"
+        ),
+        "{step6}"
+    );
+    // The issued certificate: the CSR's subject, issued by the EST CA (not the factory CA).
+    assert!(
+        step6.contains(
+            "issued certificate: subject \"CN=demo-device,O=ace-tools\", issuer \"CN=ace EST CA,O=ace-tools\", serial "
+        ),
+        "{step6}"
+    );
+    assert!(step6.contains("chains to the CA"), "{step6}");
+    assert!(stdout.trim_end().ends_with("Demo complete."), "{stdout}");
 }

@@ -10,6 +10,9 @@
 //! Neither the DTLS nor the OSCORE profile is part of this demo: there is no secure channel,
 //! so the RS binds the token's PoP key id to the client's UDP address. That shows the
 //! token flow and access decisions, not proof of possession.
+//!
+//! A last step enrols a device certificate with EST over DTLS 1.2 (RFC 9148), reusing the
+//! `est` module's server and client (see `enrolment`).
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -26,6 +29,7 @@ use ace_core::{AifScope, RestMethodSet, Scope};
 use ace_cwt::{Algorithm, KeyId, KeySet, PopKey, Protection};
 use coap_lite::Packet;
 
+mod enrolment;
 mod labels;
 mod system_clock;
 
@@ -348,6 +352,9 @@ fn client_story(as_addr: SocketAddr, rs_addr: SocketAddr) -> Result<(), DemoErro
     println!("5. Access outside the scope: 4.03 (RFC 9200 §5.10.2)");
     let r = to_rs.exchange(&get("/config"))?;
     expect("GET /config with token", r.code, ResponseCode::FORBIDDEN)?;
+
+    println!("6. Certificate enrolment over DTLS (RFC 9148)");
+    enrolment::run().map_err(|e| -> DemoError { e })?;
 
     println!("Demo complete.");
     Ok(())

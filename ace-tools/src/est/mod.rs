@@ -1,12 +1,13 @@
 //! `ace est-server` and `ace est ...`: EST over secure CoAP (RFC 9148) on UDP with DTLS 1.2
 //! (dimpl), block-wise transfers by `coap-block`, EST logic by `est-coaps`.
 
-mod client;
+pub(crate) mod client;
 mod coap;
 mod dtls;
-mod files;
+pub(crate) mod files;
 mod server;
 
+pub(crate) use server::{DemoPolicy, serve};
 pub use server::{ServerArgs, run as run_server};
 
 use client::Transport;
@@ -103,7 +104,7 @@ fn unix_now() -> UnixTime {
     )
 }
 
-fn view(r: &client::Received) -> ClientResponse<'_> {
+pub(crate) fn view(r: &client::Received) -> ClientResponse<'_> {
     ClientResponse {
         code: r.code,
         content_format: r.content_format,

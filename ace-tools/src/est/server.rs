@@ -17,6 +17,7 @@ use std::collections::HashMap;
 use std::net::{SocketAddr, UdpSocket};
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant, SystemTime};
 
 /// Arguments of `ace est-server`.
@@ -54,6 +55,16 @@ fn unix_now() -> UnixTime {
 pub struct DemoPolicy {
     delay: Option<u32>,
     seen: Vec<[u8; 32]>,
+}
+
+impl DemoPolicy {
+    /// A policy that approves, delaying the first try of each CSR by `delay` if set.
+    pub(crate) fn new(delay: Option<u32>) -> Self {
+        DemoPolicy {
+            delay,
+            seen: Vec::new(),
+        }
+    }
 }
 
 impl Policy for DemoPolicy {
@@ -153,15 +164,20 @@ struct Peer {
 
 /// Runs the server until killed.
 pub fn run(args: ServerArgs) -> Result<(), BoxError> {
+    let sock = UdpSocket::bind(args.listen)?;
+    println!("ace est-server listening on coaps://{}", sock.local_addr()?);
+    serve(&args, sock, &AtomicBool::new(false))
+}
+
+/// Serves EST-coaps on the bound `sock` (CA and keys from `args.dir`) until `stop` is set.
+pub(crate) fn serve(args: &ServerArgs, sock: UdpSocket, stop: &AtomicBool) -> Result<(), BoxError> {
     let (ca, dtls_cert) = load_or_create(&args.dir, args.delay)?;
     let mut anchors: Vec<Certificate> = ca.ca_certificates().to_vec();
     for f in &args.client_ca {
         anchors.extend(files::read_certs(f)?);
     }
     let mut server = EstServer::new(EstPath::default(), ca);
-    let sock = UdpSocket::bind(args.listen)?;
     sock.set_read_timeout(Some(Duration::from_millis(20)))?;
-    println!("ace est-server listening on coaps://{}", sock.local_addr()?);
     let config = dtls::config()?;
     let max_szx = Szx::at_most(args.block_size.clamp(16, 1024));
     let mut slab = vec![0u8; 8 * 4096];
@@ -172,7 +188,7 @@ pub fn run(args: ServerArgs) -> Result<(), BoxError> {
     let mut buf = vec![0u8; 65536];
     let mut mid: u16 = 1;
     let mut rng = rand::rng();
-    loop {
+    while !stop.load(Ordering::Relaxed) {
         let now = Instant::now();
         let received = match sock.recv_from(&mut buf) {
             Ok((n, from)) => Some((buf[..n].to_vec(), from)),
@@ -251,6 +267,7 @@ pub fn run(args: ServerArgs) -> Result<(), BoxError> {
             peers.remove(&d);
         }
     }
+    Ok(())
 }
 
 #[allow(clippy::too_many_arguments)]
