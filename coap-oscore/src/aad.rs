@@ -95,6 +95,21 @@ impl AadTemplate {
     }
 }
 
+/// RFC 8613 §5.4: the AAD of a message protected with an endpoint's own (kid, Partial IV), from
+/// the endpoint's precomputed [`AadTemplate`] when it has one, else encoded in full.
+pub(crate) fn endpoint_aad(
+    template: Option<&AadTemplate>,
+    out: &mut [u8; MAX_AAD_LEN],
+    alg: u8,
+    kid: &[u8],
+    piv: &[u8],
+) -> Result<usize, Error> {
+    match template {
+        Some(template) => Ok(template.write(out, piv)),
+        None => aad(out, alg, kid, piv),
+    }
+}
+
 /// Length of a deterministic CBOR head for `value` (RFC 8949 §4.2.1), as [`Cbor::head`] writes it.
 fn head_len(value: usize) -> usize {
     match value {

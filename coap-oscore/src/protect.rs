@@ -3,7 +3,7 @@
 use coap_message::WithSortedOptions;
 use coap_message::{Code, MessageOption, MinimalWritableMessage, OptionNumber, ReadableMessage};
 
-use crate::aad::{MAX_AAD_LEN, aad};
+use crate::aad::{MAX_AAD_LEN, aad, endpoint_aad};
 use crate::error::Error;
 use crate::exchange::{EchoChallenge, RequestId, ResponsePartialIv};
 use crate::option_class::{
@@ -140,15 +140,13 @@ impl<S: SequenceStore> SecurityContext<S> {
         let kid = self.sender_id;
         let nonce = self.sender_nonce.with(piv);
         let mut aad_buf = [0u8; MAX_AAD_LEN];
-        let aad_len = match &self.sender_aad {
-            Some(template) => template.write(&mut aad_buf, encoded_piv.as_bytes()),
-            None => aad(
-                &mut aad_buf,
-                self.alg.cose_id(),
-                kid.as_bytes(),
-                encoded_piv.as_bytes(),
-            )?,
-        };
+        let aad_len = endpoint_aad(
+            self.sender_aad.as_ref(),
+            &mut aad_buf,
+            self.alg.cose_id(),
+            kid.as_bytes(),
+            encoded_piv.as_bytes(),
+        )?;
         let ct_len = self.sender_cipher.seal(
             nonce.get(..self.alg.nonce_len()).unwrap_or(&[]),
             aad_buf.get(..aad_len).unwrap_or(&[]),

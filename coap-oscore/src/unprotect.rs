@@ -3,7 +3,7 @@
 use coap_message::{MessageOption, MinimalWritableMessage, ReadableMessage, WithSortedOptions};
 use subtle::ConstantTimeEq;
 
-use crate::aad::{MAX_AAD_LEN, aad};
+use crate::aad::{MAX_AAD_LEN, aad, endpoint_aad};
 use crate::error::Error;
 use crate::exchange::{EchoChallenge, RequestId, VerifiedRequest};
 use crate::option_class::{ECHO, OBSERVE, kept_from_outer_request};
@@ -91,15 +91,13 @@ impl<S: SequenceStore> SecurityContext<S> {
         let encoded_piv = piv.encode();
         let nonce = self.recipient_nonce.with(piv);
         let mut aad_buf = [0u8; MAX_AAD_LEN];
-        let aad_len = match &self.recipient_aad {
-            Some(template) => template.write(&mut aad_buf, encoded_piv.as_bytes()),
-            None => aad(
-                &mut aad_buf,
-                self.alg.cose_id(),
-                kid.as_bytes(),
-                encoded_piv.as_bytes(),
-            )?,
-        };
+        let aad_len = endpoint_aad(
+            self.recipient_aad.as_ref(),
+            &mut aad_buf,
+            self.alg.cose_id(),
+            kid.as_bytes(),
+            encoded_piv.as_bytes(),
+        )?;
         let ct = copy_into(buf, request.payload())?;
         let pt_len = self.recipient_cipher.open(
             nonce.get(..self.alg.nonce_len()).unwrap_or(&[]),
