@@ -7,7 +7,7 @@
 use ciborium::Value;
 
 use crate::env::Method;
-use crate::scope::{AifScope, Scope, ScopeDictionary};
+use crate::scope::{AifScope, ScopeDictionary, TextScope};
 
 /// What a recognized scope says about one request (RFC 9200 §5.10.2).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -57,11 +57,19 @@ impl AifScopes {
 impl ScopeMatcher for AifScopes {
     type Scope = AifScope;
 
+    /// As [`crate::Scope::from_cbor_value`] then [`crate::Scope::to_aif`], without copying the value:
+    /// a byte string is `application/aif+cbor`, a text string (RFC 6749 §3.3 syntax) needs the
+    /// dictionary.
     fn recognize(&self, scope: &Value) -> Option<AifScope> {
-        Scope::from_cbor_value(scope.clone())
-            .ok()?
-            .to_aif(self.dictionary.as_ref())
-            .ok()
+        match scope {
+            Value::Bytes(b) => AifScope::from_cbor_bytes(b).ok(),
+            Value::Text(t) => self
+                .dictionary
+                .as_ref()?
+                .resolve(&TextScope::parse(t).ok()?)
+                .ok(),
+            _ => None,
+        }
     }
 
     fn decide(&self, scope: &AifScope, method: Method, path: &str) -> ScopeDecision {
@@ -72,5 +80,50 @@ impl ScopeMatcher for AifScopes {
         } else {
             ScopeDecision::MethodNotCovered
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scope::{RestMethodSet, Scope};
+    use alloc::string::String;
+
+    /// The reading `recognize` stands for: parse the value as a `Scope`, then as AIF.
+    fn by_scope(m: &AifScopes, v: &Value) -> Option<AifScope> {
+        Scope::from_cbor_value(v.clone())
+            .ok()?
+            .to_aif(m.dictionary.as_ref())
+            .ok()
+    }
+
+    #[test]
+    fn recognize_equals_scope_then_aif() {
+        let read = AifScope::new()
+            .allow("/r", RestMethodSet::EMPTY.with(Method::Get))
+            .unwrap();
+        let dictionary = ScopeDictionary::new().define("read", read.clone());
+        let values = [
+            Value::Bytes(read.to_cbor_bytes()),
+            Value::Bytes(alloc::vec![0x81, 0x82, 0x61, b'r', 0x01]),
+            Value::Bytes(alloc::vec![]),
+            Value::Text("read".into()),
+            Value::Text("read unknown".into()),
+            Value::Text("bad\"scope".into()),
+            Value::Text(String::new()),
+            Value::Integer(1.into()),
+        ];
+        let mut recognized = 0;
+        for m in [AifScopes::new(), AifScopes::with_dictionary(dictionary)] {
+            for v in &values {
+                let got = m.recognize(v);
+                assert_eq!(got, by_scope(&m, v), "{v:?}");
+                recognized += usize::from(got.is_some());
+            }
+        }
+        assert_eq!(
+            recognized, 3,
+            "bytes twice, the text token with the dictionary"
+        );
     }
 }

@@ -1,5 +1,7 @@
 //! RFC 9237 AIF-REST: `[* [local-path, REST-method-set]]`.
 
+mod compact;
+
 use alloc::collections::BTreeSet;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -280,6 +282,16 @@ impl AifScope {
     /// [`Error::MalformedCbor`], [`Error::TrailingBytes`] and those of
     /// [`AifScope::from_cbor_value`].
     pub fn from_cbor_bytes(bytes: &[u8]) -> Result<Self, Error> {
+        // The common shape is read in place; everything else, and every error, comes from the
+        // general path below (the `compact` tests check both agree).
+        if let Some(scope) = compact::decode(bytes) {
+            return Ok(scope);
+        }
+        Self::from_cbor_bytes_general(bytes)
+    }
+
+    /// [`AifScope::from_cbor_bytes`] for every encoding, through a `ciborium::Value`.
+    fn from_cbor_bytes_general(bytes: &[u8]) -> Result<Self, Error> {
         let mut rest = bytes;
         let value: Value = ciborium::from_reader(&mut rest).map_err(|_| Error::MalformedCbor)?;
         if !rest.is_empty() {
