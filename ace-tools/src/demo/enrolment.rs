@@ -164,6 +164,7 @@ pub fn run() -> Result<(), BoxError> {
         client_ca: vec![dir.0.join("factory-ca.pem")],
         delay: None,
         block_size: 1024,
+        separate_ms: None,
     };
     let sock = UdpSocket::bind(args.listen)?;
     let addr = sock.local_addr()?;

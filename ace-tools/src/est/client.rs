@@ -1,7 +1,8 @@
 //! The client side: one DTLS association to the EST server, CoAP CON requests with
-//! block-wise transfers (Block2 fetch, Block1 upload) by `coap-block`.
+//! block-wise transfers (Block2 fetch, Block1 upload) by `coap-block`, and separate
+//! responses (RFC 7252 §5.2.2; RFC 9148 §5.7 short delay).
 
-use super::coap::{self};
+use super::coap::{self, Retransmission, Retransmit};
 use super::dtls::{self, Conn};
 use super::files::BoxError;
 use coap_block::{Block1Sender, Block2Fetcher, FetchStep, Szx, TransferOptions, UploadStep};
@@ -31,8 +32,52 @@ pub struct Transport {
     mid: u16,
     token: u32,
     szx: Szx,
+    /// How long to wait for a separate response after the empty ACK.
+    exchange_timeout: Duration,
+    /// Message IDs of the separate responses we acknowledged (latest last, bounded).
+    acked: Vec<u16>,
     /// The server certificate seen in the handshake (DER).
     pub server_cert: Option<Vec<u8>>,
+}
+
+/// At most this many acknowledged separate-response MIDs are remembered for deduplication.
+const ACKED_MEMORY: usize = 16;
+
+/// How the client treats one incoming CoAP message while waiting for the response to its
+/// CON request with Message ID `mid` and token `token`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Incoming {
+    /// RFC 7252 §5.2.2: the empty ACK of our request: stop retransmitting, wait for the
+    /// separate response.
+    EmptyAck,
+    /// The response: piggybacked in the ACK, or separate (CON, to be acknowledged, or NON).
+    Response,
+    /// RFC 7252 §4.5: a retransmission of a separate response already acknowledged: ACK it
+    /// again and ignore it.
+    Duplicate,
+    /// Anything else (stale ACKs, other tokens).
+    Ignore,
+}
+
+/// Classifies `p` for the request (`mid`, `token`); `acked` holds the MIDs of separate
+/// responses already acknowledged.
+fn classify(p: &Packet, mid: u16, token: &[u8], acked: &[u16]) -> Incoming {
+    let kind = p.header.get_type();
+    let pmid = p.header.message_id;
+    match p.header.code {
+        MessageClass::Empty if kind == MessageType::Acknowledgement && pmid == mid => {
+            Incoming::EmptyAck
+        }
+        MessageClass::Response(_) if kind == MessageType::Confirmable && acked.contains(&pmid) => {
+            Incoming::Duplicate
+        }
+        MessageClass::Response(_) if p.get_token() == token => match kind {
+            MessageType::Acknowledgement if pmid == mid => Incoming::Response,
+            MessageType::Confirmable | MessageType::NonConfirmable => Incoming::Response,
+            _ => Incoming::Ignore,
+        },
+        _ => Incoming::Ignore,
+    }
 }
 
 impl Transport {
@@ -57,6 +102,8 @@ impl Transport {
             mid: rand::random(),
             token: rand::random(),
             szx: Szx::at_most(block_size.clamp(16, 1024)),
+            exchange_timeout: timeout,
+            acked: Vec::new(),
             server_cert: None,
         };
         t.conn.drain(&t.sock, server)?;
@@ -91,35 +138,79 @@ impl Transport {
         Ok(())
     }
 
-    /// One CON request/response (RFC 7252 §4.2), retransmitted up to 4 times.
+    fn send(&mut self, bytes: &[u8]) -> Result<(), BoxError> {
+        self.conn.dtls.send_application_data(bytes)?;
+        self.conn.drain(&self.sock, self.server)
+    }
+
+    /// RFC 7252 §4.2: acknowledges a CON message with an empty ACK.
+    fn acknowledge(&mut self, mid: u16) -> Result<(), BoxError> {
+        let ack = coap::empty(MessageType::Acknowledgement, mid)
+            .to_bytes()
+            .map_err(|e| format!("CoAP encoding: {e:?}"))?;
+        self.send(&ack)
+    }
+
+    /// One CON request/response: retransmitted with RFC 7252 §4.2 back-off until the
+    /// response or an empty ACK comes; after an empty ACK (RFC 7252 §5.2.2), waits up to
+    /// the exchange timeout for the separate response and acknowledges it if it is CON.
     fn roundtrip(&mut self, req: &mut Packet) -> Result<Packet, BoxError> {
         self.mid = self.mid.wrapping_add(1);
         self.token = self.token.wrapping_add(1);
         req.header.message_id = self.mid;
         req.header.set_type(MessageType::Confirmable);
-        req.set_token(self.token.to_be_bytes().to_vec());
+        let token = self.token.to_be_bytes().to_vec();
+        req.set_token(token.clone());
         let bytes = req
             .to_bytes()
             .map_err(|e| format!("CoAP encoding: {e:?}"))?;
-        for attempt in 0..5u32 {
-            self.conn.dtls.send_application_data(&bytes)?;
-            self.conn.drain(&self.sock, self.server)?;
-            let deadline = Instant::now() + Duration::from_secs(2u64 << attempt.min(4));
-            while Instant::now() < deadline {
-                self.pump()?;
-                for msg in std::mem::take(&mut self.conn.inbox) {
-                    let Ok(p) = Packet::from_bytes(&msg) else {
-                        continue;
-                    };
-                    if p.get_token() == req.get_token()
-                        && matches!(p.header.code, MessageClass::Response(_))
-                    {
-                        return Ok(p);
+        self.send(&bytes)?;
+        let mut timer = Some(Retransmission::start(Instant::now(), rand::random()));
+        let mut separate_deadline = None;
+        loop {
+            self.pump()?;
+            let mut response = None;
+            for msg in std::mem::take(&mut self.conn.inbox) {
+                let Ok(p) = Packet::from_bytes(&msg) else {
+                    continue;
+                };
+                match classify(&p, self.mid, &token, &self.acked) {
+                    Incoming::EmptyAck => {
+                        timer = None;
+                        separate_deadline.get_or_insert(Instant::now() + self.exchange_timeout);
                     }
+                    Incoming::Response if response.is_none() => {
+                        if p.header.get_type() == MessageType::Confirmable {
+                            if self.acked.len() >= ACKED_MEMORY {
+                                self.acked.remove(0);
+                            }
+                            self.acked.push(p.header.message_id);
+                            self.acknowledge(p.header.message_id)?;
+                        }
+                        response = Some(p);
+                    }
+                    Incoming::Duplicate => self.acknowledge(p.header.message_id)?,
+                    Incoming::Response | Incoming::Ignore => {}
                 }
             }
+            if let Some(p) = response {
+                return Ok(p);
+            }
+            let now = Instant::now();
+            match timer.as_mut().map(|t| t.poll(now)) {
+                Some(Retransmit::Wait) => {}
+                Some(Retransmit::Resend) => self.send(&bytes)?,
+                Some(Retransmit::GiveUp) => return Err("no response from the server".into()),
+                None if separate_deadline.is_some_and(|d| now > d) => {
+                    return Err(
+                        "the server acknowledged the request (empty ACK) but its separate \
+                         response did not come in time"
+                            .into(),
+                    );
+                }
+                None => {}
+            }
         }
-        Err("no response from the server".into())
     }
 
     /// Sends an EST request and returns the reassembled response.
@@ -205,5 +296,55 @@ impl Transport {
     pub fn close(mut self) {
         let _ = self.conn.dtls.close();
         let _ = self.conn.drain(&self.sock, self.server);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn packet(kind: MessageType, code: MessageClass, mid: u16, token: &[u8]) -> Packet {
+        let mut p = Packet::new();
+        p.header.set_type(kind);
+        p.header.code = code;
+        p.header.message_id = mid;
+        p.set_token(token.to_vec());
+        p
+    }
+
+    const CHANGED: MessageClass = MessageClass::Response(coap_lite::ResponseType::Changed);
+
+    #[test]
+    fn empty_ack_of_our_request_announces_a_separate_response() {
+        let ack = coap::empty(MessageType::Acknowledgement, 7);
+        assert_eq!(classify(&ack, 7, b"tk", &[]), Incoming::EmptyAck);
+        // An empty ACK for another MID, or an RST, is not ours.
+        assert_eq!(classify(&ack, 8, b"tk", &[]), Incoming::Ignore);
+        let rst = coap::empty(MessageType::Reset, 7);
+        assert_eq!(classify(&rst, 7, b"tk", &[]), Incoming::Ignore);
+    }
+
+    #[test]
+    fn responses_match_by_token_and_piggybacked_ones_by_mid_too() {
+        let t = b"tk";
+        let con = packet(MessageType::Confirmable, CHANGED, 900, t);
+        let non = packet(MessageType::NonConfirmable, CHANGED, 901, t);
+        let ack = packet(MessageType::Acknowledgement, CHANGED, 7, t);
+        let stale_ack = packet(MessageType::Acknowledgement, CHANGED, 6, t);
+        let other = packet(MessageType::Confirmable, CHANGED, 902, b"xx");
+        assert_eq!(classify(&con, 7, t, &[]), Incoming::Response);
+        assert_eq!(classify(&non, 7, t, &[]), Incoming::Response);
+        assert_eq!(classify(&ack, 7, t, &[]), Incoming::Response);
+        assert_eq!(classify(&stale_ack, 7, t, &[]), Incoming::Ignore);
+        assert_eq!(classify(&other, 7, t, &[]), Incoming::Ignore);
+    }
+
+    #[test]
+    fn retransmitted_separate_response_is_a_duplicate() {
+        // The CON response MID 900 was acknowledged during an earlier request; its
+        // retransmission (ACK lost) arrives while the next request (MID 8, new token) waits.
+        let again = packet(MessageType::Confirmable, CHANGED, 900, b"old");
+        assert_eq!(classify(&again, 8, b"new", &[900]), Incoming::Duplicate);
+        assert_eq!(classify(&again, 8, b"new", &[]), Incoming::Ignore);
     }
 }

@@ -1,11 +1,11 @@
 //! `ace est-server`: a CA and EST-coaps server over DTLS 1.2 with certificate client
 //! authentication, block-wise transfers by `coap-block`.
 
-use super::coap::{self, REQUEST_TAG};
+use super::coap::{self, Due, REQUEST_TAG, SeparateQueue};
 use super::dtls::{self, Conn};
 use super::files::{self, BoxError};
 use coap_block::{Block1Outcome, Reassembler, ReassemblyConfig, RequestTag, Szx, serve_block2};
-use coap_lite::{CoapOption, MessageClass, Packet};
+use coap_lite::{CoapOption, MessageClass, MessageType, Packet};
 use dimpl::DtlsCertificate;
 use est_coaps::algorithm::verify_issued_by;
 use est_coaps::p256::ecdsa::SigningKey;
@@ -40,7 +40,16 @@ pub struct ServerArgs {
     /// Largest Block2 size the server sends (16..1024).
     #[arg(long, default_value_t = 1024)]
     pub block_size: usize,
+    /// Answer CON requests that reach the CA (/sen, /sren, /skg, /skc) with an empty ACK
+    /// and send the response this many ms later as a separate CON message, retransmitted
+    /// until acknowledged (RFC 9148 §5.7 short delay; RFC 7252 §5.2.2).
+    #[arg(long)]
+    pub separate_ms: Option<u64>,
 }
+
+/// At most this many separate responses are pending at a time; beyond it the server
+/// answers piggybacked.
+const SEPARATE_CAPACITY: usize = 64;
 
 fn unix_now() -> UnixTime {
     UnixTime(
@@ -188,6 +197,8 @@ pub(crate) fn serve(args: &ServerArgs, sock: UdpSocket, stop: &AtomicBool) -> Re
     let mut buf = vec![0u8; 65536];
     let mut mid: u16 = 1;
     let mut rng = rand::rng();
+    let mut separate: SeparateQueue<SocketAddr> = SeparateQueue::new(SEPARATE_CAPACITY);
+    let separate_delay = args.separate_ms.map(Duration::from_millis);
     while !stop.load(Ordering::Relaxed) {
         let now = Instant::now();
         let received = match sock.recv_from(&mut buf) {
@@ -237,21 +248,63 @@ pub(crate) fn serve(args: &ServerArgs, sock: UdpSocket, stop: &AtomicBool) -> Re
                 }
                 let inbox = std::mem::take(&mut peer.conn.inbox);
                 for msg in inbox {
+                    let Ok(req) = Packet::from_bytes(&msg) else {
+                        continue;
+                    };
+                    if std::env::var_os("ACE_EST_DEBUG").is_some() {
+                        eprintln!("{addr}: request {:02x?}", msg);
+                    }
+                    if let Some(bytes) = separate_bookkeeping(&mut separate, *addr, &req) {
+                        peer.conn.dtls.send_application_data(&bytes)?;
+                        continue;
+                    }
                     mid = mid.wrapping_add(1);
                     let secs = now.duration_since(start);
-                    if let Some(resp) = handle_coap(
+                    let Some((mut resp, reached_ca)) = handle_coap(
                         &mut server,
                         peer,
                         *addr,
-                        &msg,
+                        &req,
                         &mut reasm,
                         secs,
                         max_szx,
                         mid,
                         &mut rng,
-                    ) {
-                        peer.conn.dtls.send_application_data(&resp)?;
+                    ) else {
+                        continue;
+                    };
+                    // RFC 9148 §5.7 / RFC 7252 §5.2.2: a CON request that reached the CA
+                    // gets an empty ACK now and the response later, as a CON message.
+                    let separately = separate_delay.filter(|_| {
+                        reached_ca && req.header.get_type() == MessageType::Confirmable
+                    });
+                    if separately.is_some() && !separate.has_room() {
+                        eprintln!(
+                            "{addr}: separate response: {} pending (the cap), answering piggybacked",
+                            separate.len()
+                        );
                     }
+                    if let Some(delay) = separately
+                        && separate.has_room()
+                    {
+                        mid = mid.wrapping_add(1);
+                        resp.header.set_type(MessageType::Confirmable);
+                        resp.header.message_id = mid;
+                        let code = u8::from(resp.header.code);
+                        let bytes = resp.to_bytes().map_err(|e| format!("CoAP: {e:?}"))?;
+                        let rmid = req.header.message_id;
+                        if separate
+                            .push(*addr, rmid, (mid, code), bytes, now + delay)
+                            .is_ok()
+                        {
+                            let ack = coap::empty(MessageType::Acknowledgement, rmid);
+                            let ack = ack.to_bytes().map_err(|e| format!("CoAP: {e:?}"))?;
+                            peer.conn.dtls.send_application_data(&ack)?;
+                        }
+                        continue;
+                    }
+                    let bytes = resp.to_bytes().map_err(|e| format!("CoAP: {e:?}"))?;
+                    peer.conn.dtls.send_application_data(&bytes)?;
                 }
                 peer.conn.drain(&sock, *addr)?;
                 Ok(())
@@ -263,49 +316,130 @@ pub(crate) fn serve(args: &ServerArgs, sock: UdpSocket, stop: &AtomicBool) -> Re
                 dead.push(*addr);
             }
         }
+        for due in separate.due(now, rand::random) {
+            send_due(&mut peers, &sock, due, &mut dead);
+        }
         for d in dead {
             peers.remove(&d);
+            separate.forget(&d);
         }
     }
     Ok(())
 }
 
+/// RFC 7252 §4.2/§4.5 for separate responses: an empty ACK or RST ends a response's
+/// retransmission; a retransmitted request that already got an empty ACK gets it again.
+/// Returns the reply that replaces handling; `None` when `req` goes on to `handle_coap`.
+fn separate_bookkeeping(
+    separate: &mut SeparateQueue<SocketAddr>,
+    addr: SocketAddr,
+    req: &Packet,
+) -> Option<Vec<u8>> {
+    let mid = req.header.message_id;
+    match (req.header.get_type(), req.header.code) {
+        (MessageType::Acknowledgement | MessageType::Reset, MessageClass::Empty) => {
+            if separate.acknowledge(&addr, mid) {
+                let how = match req.header.get_type() {
+                    MessageType::Reset => "reset",
+                    _ => "acknowledged",
+                };
+                eprintln!("{addr}: separate response: MID {mid} {how} by the client");
+            }
+            None // not a request: handle_coap ignores it
+        }
+        (MessageType::Confirmable, _) if separate.owes(&addr, mid) => {
+            eprintln!("{addr}: separate response: duplicate request MID {mid}, empty ACK again");
+            coap::empty(MessageType::Acknowledgement, mid)
+                .to_bytes()
+                .ok()
+        }
+        _ => None,
+    }
+}
+
+/// Sends (or gives up) one separate response whose timer fired.
+fn send_due(
+    peers: &mut HashMap<SocketAddr, Peer>,
+    sock: &UdpSocket,
+    due: Due<SocketAddr>,
+    dead: &mut Vec<SocketAddr>,
+) {
+    match due {
+        Due::Send {
+            peer: addr,
+            request_mid,
+            mid,
+            code,
+            message,
+            first,
+        } => {
+            let Some(peer) = peers.get_mut(&addr) else {
+                return;
+            };
+            let sent = peer
+                .conn
+                .dtls
+                .send_application_data(&message)
+                .map_err(BoxError::from)
+                .and_then(|_| peer.conn.drain(sock, addr));
+            if let Err(e) = sent {
+                eprintln!("{addr}: {e}");
+                dead.push(addr);
+            } else if first {
+                let block2 = Packet::from_bytes(&message).ok().and_then(|p| {
+                    let size2 = coap::get_uint(&p, CoapOption::Size2)?;
+                    Some(format!(", Block2 #0 of {size2} bytes"))
+                });
+                eprintln!(
+                    "{addr}: separate response: empty ACK for MID {request_mid}, CON {} sent (MID {mid}{})",
+                    Code(code),
+                    block2.unwrap_or_default()
+                );
+            } else {
+                eprintln!("{addr}: separate response: retransmitting CON MID {mid}");
+            }
+        }
+        Due::GiveUp { peer, mid } => {
+            eprintln!("{peer}: separate response: MID {mid} never acknowledged, dropped");
+        }
+    }
+}
+
+/// Handles one request: the response (piggybacked for CON) and whether the request
+/// reached the CA (the whole body of /sen, /sren, /skg or /skc), which may be answered by a
+/// separate response instead (RFC 9148 §5.7).
 #[allow(clippy::too_many_arguments)]
 fn handle_coap(
     server: &mut EstServer<Ca<DemoPolicy>>,
     peer: &mut Peer,
     addr: SocketAddr,
-    msg: &[u8],
+    req: &Packet,
     reasm: &mut Reassembler<'_, SocketAddr, 8>,
     now: Duration,
     max_szx: Szx,
     mid: u16,
     rng: &mut impl rand::CryptoRng,
-) -> Option<Vec<u8>> {
-    let req = Packet::from_bytes(msg).ok()?;
-    if std::env::var_os("ACE_EST_DEBUG").is_some() {
-        eprintln!("{addr}: request {:02x?}", msg);
-    }
+) -> Option<(Packet, bool)> {
     let MessageClass::Request(method) = req.header.code else {
         return None;
     };
     let method = Method::from_code(u8::from(MessageClass::Request(method)));
-    let path = coap::uri_path(&req);
-    let mut out = |code: Code| coap::response_to(&req, code.0, mid);
-    let block2 = match coap::get_block(&req, CoapOption::Block2) {
+    let path = coap::uri_path(req);
+    let mut out = |code: Code| coap::response_to(req, code.0, mid);
+    let block2 = match coap::get_block(req, CoapOption::Block2) {
         Ok(b) => b,
-        Err(e) => return out(block_err(&e)).to_bytes().ok(),
+        Err(e) => return Some((out(block_err(&e)), false)),
     };
     // A later Block2 request for the cached response (RFC 7959 §2.4): serve the slice.
     if let (Some(b2), Some((p, cached))) = (block2, &peer.cached)
         && b2.num > 0
         && *p == path
     {
-        return block2_response(&mut out, cached, Some(b2), max_szx);
+        return Some((block2_response(&mut out, cached, Some(b2), max_szx), false));
     }
-    let block1 = match coap::get_block(&req, CoapOption::Block1) {
+    let block1 = match coap::get_block(req, CoapOption::Block1) {
         Ok(b) => b,
-        Err(e) => return out(block_err(&e)).to_bytes().ok(),
+        Err(e) => return Some((out(block_err(&e)), false)),
     };
     let tag = match req.get_first_option(CoapOption::Unknown(REQUEST_TAG)) {
         Some(v) => RequestTag::new(v).ok()?,
@@ -315,31 +449,37 @@ fn handle_coap(
     let body: Vec<u8> = match block1 {
         None => req.payload.clone(),
         Some(b1) => {
-            let size1 = coap::get_uint(&req, CoapOption::Size1);
+            let size1 = coap::get_uint(req, CoapOption::Size1);
             match reasm.handle_block1(&addr, &tag, b1, size1, &req.payload, now) {
                 Ok(Block1Outcome::Continue { ack }) => {
                     let mut p = out(Code::CONTINUE);
                     coap::set_block(&mut p, CoapOption::Block1, ack);
-                    return p.to_bytes().ok();
+                    return Some((p, false));
                 }
                 Ok(Block1Outcome::Complete { ack, body }) => {
                     ack1 = Some(ack);
                     body.to_vec()
                 }
-                Err(e) => return out(block_err(&e)).to_bytes().ok(),
+                Err(e) => return Some((out(block_err(&e)), false)),
             }
         }
     };
     let segs: Vec<&str> = path.iter().map(String::as_str).collect();
-    let query = coap::uri_query(&req);
+    let query = coap::uri_query(req);
+    // RFC 9148 §5.7: the functions where the CA works (and may be slow).
+    let reached_ca = method == Method::Post
+        && matches!(
+            EstPath::default().match_path(&segs),
+            Some(Function::Sen | Function::Sren | Function::Skg | Function::Skc)
+        );
     let query: Vec<&str> = query.iter().map(String::as_str).collect();
     let request = Request {
         method,
         uri_path: &segs,
         uri_query: &query,
-        content_format: coap::get_uint(&req, CoapOption::ContentFormat)
+        content_format: coap::get_uint(req, CoapOption::ContentFormat)
             .and_then(|v| u16::try_from(v).ok()),
-        accept: coap::get_uint(&req, CoapOption::Accept).and_then(|v| u16::try_from(v).ok()),
+        accept: coap::get_uint(req, CoapOption::Accept).and_then(|v| u16::try_from(v).ok()),
         payload: &body,
         client: peer.client.as_ref(),
         pop_link: None,
@@ -358,17 +498,20 @@ fn handle_coap(
     if resp.payload.len() > max_szx.block_size() || block2.is_some() {
         peer.cached = Some((path, resp.clone()));
         let mut out2 = |c: Code| {
-            let mut p = coap::response_to(&req, c.0, mid);
+            let mut p = coap::response_to(req, c.0, mid);
             if let Some(a) = ack1 {
                 coap::set_block(&mut p, CoapOption::Block1, a);
             }
             p
         };
-        return block2_response(&mut out2, &resp, block2, max_szx);
+        return Some((
+            block2_response(&mut out2, &resp, block2, max_szx),
+            reached_ca,
+        ));
     }
     fill(&mut reply, &resp);
     reply.payload = resp.payload;
-    reply.to_bytes().ok()
+    Some((reply, reached_ca))
 }
 
 fn method_name(m: Method) -> &'static str {
@@ -395,7 +538,7 @@ fn block2_response(
     resp: &Response,
     requested: Option<coap_block::BlockOption>,
     max_szx: Szx,
-) -> Option<Vec<u8>> {
+) -> Packet {
     match serve_block2(&resp.payload, requested, max_szx) {
         Ok(slice) => {
             let mut p = out(resp.code);
@@ -407,9 +550,9 @@ fn block2_response(
                 }
             }
             p.payload = slice.payload.to_vec();
-            p.to_bytes().ok()
+            p
         }
-        Err(e) => out(block_err(&e)).to_bytes().ok(),
+        Err(e) => out(block_err(&e)),
     }
 }
 
