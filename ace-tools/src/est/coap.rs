@@ -198,6 +198,27 @@ pub enum Due<K> {
     },
 }
 
+/// What an incoming message means for the pending separate responses.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Seen {
+    /// RFC 7252 §4.2/§4.3: an empty ACK (or RST, `reset`) ended the retransmission of the
+    /// response with Message ID `mid`.
+    Acknowledged {
+        /// The response's Message ID.
+        mid: u16,
+        /// It was an RST.
+        reset: bool,
+    },
+    /// RFC 7252 §4.5: a retransmission of a request that already got an empty ACK: send
+    /// `empty_ack` again, do not handle the request twice.
+    DuplicateRequest {
+        /// The encoded empty ACK.
+        empty_ack: Vec<u8>,
+    },
+    /// Nothing to do with separate responses (a request to handle, a stray message).
+    Other,
+}
+
 /// The queue of pending separate responses is full.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct QueueFull;
@@ -268,6 +289,29 @@ impl<K: PartialEq + Clone> SeparateQueue<K> {
             !(e.peer == *peer && e.mid == mid && matches!(e.state, SeparateState::Sent(_)))
         });
         self.entries.len() != before
+    }
+
+    /// Sorts an incoming message from `peer`: an empty ACK/RST for a sent response
+    /// (removed from the queue), a duplicate of an acknowledged request, or other.
+    pub fn on_message(&mut self, peer: &K, msg: &Packet) -> Seen {
+        let mid = msg.header.message_id;
+        match (msg.header.get_type(), msg.header.code) {
+            (kind @ (MessageType::Acknowledgement | MessageType::Reset), MessageClass::Empty)
+                if self.acknowledge(peer, mid) =>
+            {
+                Seen::Acknowledged {
+                    mid,
+                    reset: kind == MessageType::Reset,
+                }
+            }
+            (MessageType::Confirmable, MessageClass::Request(_)) if self.owes(peer, mid) => {
+                match empty(MessageType::Acknowledgement, mid).to_bytes() {
+                    Ok(empty_ack) => Seen::DuplicateRequest { empty_ack },
+                    Err(_) => Seen::Other,
+                }
+            }
+            _ => Seen::Other,
+        }
     }
 
     /// Drops everything owed to `peer` (its association ended).
@@ -429,6 +473,64 @@ mod tests {
         // One transmission plus MAX_RETRANSMIT retransmissions, then given up at 93 s.
         assert_eq!(sends, 1 + MAX_RETRANSMIT);
         assert_eq!(gave_up, Some((1, 2, Duration::from_secs(93))));
+        assert_eq!(q.len(), 0);
+    }
+
+    fn request(kind: MessageType, mid: u16) -> Packet {
+        let mut p = Packet::new();
+        p.header.set_type(kind);
+        p.header.code = MessageClass::Request(coap_lite::RequestType::Post);
+        p.header.message_id = mid;
+        p.set_token(vec![1, 2]);
+        p
+    }
+
+    #[test]
+    fn incoming_acks_resets_and_duplicate_requests_are_sorted() {
+        let t0 = Instant::now();
+        let mut q = SeparateQueue::new(4);
+        q.push("a", 10, (500, 0x44), vec![1], t0).unwrap();
+        q.push("a", 11, (501, 0x44), vec![2], t0).unwrap();
+        // The retransmitted request MID 10 gets the empty ACK again (RFC 7252 §4.5).
+        let dup = request(MessageType::Confirmable, 10);
+        assert_eq!(
+            q.on_message(&"a", &dup),
+            Seen::DuplicateRequest {
+                empty_ack: vec![0x60, 0x00, 0x00, 10]
+            }
+        );
+        // From another peer, or as NON, or a new MID, it is a request to handle.
+        assert_eq!(q.on_message(&"b", &dup), Seen::Other);
+        assert_eq!(
+            q.on_message(&"a", &request(MessageType::NonConfirmable, 10)),
+            Seen::Other
+        );
+        assert_eq!(
+            q.on_message(&"a", &request(MessageType::Confirmable, 12)),
+            Seen::Other
+        );
+        // Before the responses are sent, an ACK for their MIDs matches nothing.
+        let ack500 = empty(MessageType::Acknowledgement, 500);
+        assert_eq!(q.on_message(&"a", &ack500), Seen::Other);
+        assert_eq!(q.due(t0, || 0).len(), 2);
+        assert_eq!(
+            q.on_message(&"a", &ack500),
+            Seen::Acknowledged {
+                mid: 500,
+                reset: false
+            }
+        );
+        // A second ACK for the same MID is stale.
+        assert_eq!(q.on_message(&"a", &ack500), Seen::Other);
+        let rst501 = empty(MessageType::Reset, 501);
+        assert_eq!(q.on_message(&"b", &rst501), Seen::Other);
+        assert_eq!(
+            q.on_message(&"a", &rst501),
+            Seen::Acknowledged {
+                mid: 501,
+                reset: true
+            }
+        );
         assert_eq!(q.len(), 0);
     }
 

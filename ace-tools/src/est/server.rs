@@ -1,7 +1,7 @@
 //! `ace est-server`: a CA and EST-coaps server over DTLS 1.2 with certificate client
 //! authentication, block-wise transfers by `coap-block`.
 
-use super::coap::{self, Due, REQUEST_TAG, SeparateQueue};
+use super::coap::{self, Due, REQUEST_TAG, Seen, SeparateQueue};
 use super::dtls::{self, Conn};
 use super::files::{self, BoxError};
 use coap_block::{Block1Outcome, Reassembler, ReassemblyConfig, RequestTag, Szx, serve_block2};
@@ -254,9 +254,21 @@ pub(crate) fn serve(args: &ServerArgs, sock: UdpSocket, stop: &AtomicBool) -> Re
                     if std::env::var_os("ACE_EST_DEBUG").is_some() {
                         eprintln!("{addr}: request {:02x?}", msg);
                     }
-                    if let Some(bytes) = separate_bookkeeping(&mut separate, *addr, &req) {
-                        peer.conn.dtls.send_application_data(&bytes)?;
-                        continue;
+                    match separate.on_message(addr, &req) {
+                        Seen::Other => {}
+                        Seen::Acknowledged { mid, reset } => {
+                            let how = if reset { "reset" } else { "acknowledged" };
+                            eprintln!("{addr}: separate response: MID {mid} {how} by the client");
+                            continue;
+                        }
+                        Seen::DuplicateRequest { empty_ack } => {
+                            eprintln!(
+                                "{addr}: separate response: duplicate request MID {}, empty ACK again",
+                                req.header.message_id
+                            );
+                            peer.conn.dtls.send_application_data(&empty_ack)?;
+                            continue;
+                        }
                     }
                     mid = mid.wrapping_add(1);
                     let secs = now.duration_since(start);
@@ -325,36 +337,6 @@ pub(crate) fn serve(args: &ServerArgs, sock: UdpSocket, stop: &AtomicBool) -> Re
         }
     }
     Ok(())
-}
-
-/// RFC 7252 §4.2/§4.5 for separate responses: an empty ACK or RST ends a response's
-/// retransmission; a retransmitted request that already got an empty ACK gets it again.
-/// Returns the reply that replaces handling; `None` when `req` goes on to `handle_coap`.
-fn separate_bookkeeping(
-    separate: &mut SeparateQueue<SocketAddr>,
-    addr: SocketAddr,
-    req: &Packet,
-) -> Option<Vec<u8>> {
-    let mid = req.header.message_id;
-    match (req.header.get_type(), req.header.code) {
-        (MessageType::Acknowledgement | MessageType::Reset, MessageClass::Empty) => {
-            if separate.acknowledge(&addr, mid) {
-                let how = match req.header.get_type() {
-                    MessageType::Reset => "reset",
-                    _ => "acknowledged",
-                };
-                eprintln!("{addr}: separate response: MID {mid} {how} by the client");
-            }
-            None // not a request: handle_coap ignores it
-        }
-        (MessageType::Confirmable, _) if separate.owes(&addr, mid) => {
-            eprintln!("{addr}: separate response: duplicate request MID {mid}, empty ACK again");
-            coap::empty(MessageType::Acknowledgement, mid)
-                .to_bytes()
-                .ok()
-        }
-        _ => None,
-    }
 }
 
 /// Sends (or gives up) one separate response whose timer fired.
