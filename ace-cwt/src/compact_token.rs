@@ -16,7 +16,7 @@
 use crate::cbor_reader::{self, ARRAY, BYTES, MAP, Reader, TAG, TEXT};
 use crate::claims::{ACE_PROFILE, AUD, CNF, CNONCE, CTI, EXI, EXP, IAT, ISS, NBF, SCOPE, SUB};
 use crate::structure::Structure;
-use crate::verification::{CWT_TAG, KeyStore, VerifiedLayer, VerifiedToken};
+use crate::verification::{CWT_TAG, KeyStore, Layers, VerifiedLayer, VerifiedToken};
 use crate::{
     Algorithm, Claims, Cnf, KeyId, KeyMaterial, NumericDate, Operation, PopKey, SymmetricKey,
     content_encryption,
@@ -90,20 +90,36 @@ pub(crate) fn verify(token: &[u8], keys: &impl KeyStore) -> Option<VerifiedToken
     aad.bytes_head(protected.len())?;
     aad.extend(protected)?;
     aad.extend(&[BYTES << 5])?; // external_aad: h''
-    let plaintext =
-        content_encryption::aead_open(key_bytes, alg, iv, aad.as_slice(), ciphertext).ok()?;
+    // The plaintext goes into a stack buffer when it fits (it is only read, then dropped).
+    let len = ciphertext
+        .len()
+        .checked_sub(content_encryption::aead_tag_len(alg)?)?;
+    let mut stack = [0u8; PLAINTEXT_ON_STACK];
+    let mut heap = alloc::vec::Vec::new();
+    let plaintext = match stack.get_mut(..len) {
+        Some(buf) => buf,
+        None => {
+            heap.resize(len, 0);
+            heap.as_mut_slice()
+        }
+    };
+    content_encryption::aead_open_into(key_bytes, alg, iv, aad.as_slice(), ciphertext, plaintext)
+        .ok()?;
     let mut token = VerifiedToken::new(
         Claims::default(),
-        alloc::vec![VerifiedLayer {
+        Layers::One(VerifiedLayer {
             structure: Structure::Encrypt0,
             alg,
             kid,
-        }],
+        }),
         cwt_tagged,
     );
-    claims(&plaintext, token.claims_mut())?;
+    claims(plaintext, token.claims_mut())?;
     Some(token)
 }
+
+/// Claims Sets up to this size are decrypted into a stack buffer, larger ones into a `Vec`.
+const PLAINTEXT_ON_STACK: usize = 384;
 
 /// Room for the Enc_structure of a protected header of up to 40 bytes (ours is 3 or 4);
 /// larger ones are left to the general path.

@@ -2,7 +2,9 @@
 
 use crate::header::{self, AlgPlacement};
 use crate::{Algorithm, Error, KeyMaterial, PopKey};
-use aes_gcm::aead::{Aead, KeyInit, Nonce, Payload};
+use aes_gcm::aead::array::typenum::Unsigned;
+use aes_gcm::aead::inout::InOutBuf;
+use aes_gcm::aead::{Aead, AeadInOut, KeyInit, Nonce, Payload, Tag};
 use alloc::vec::Vec;
 use ccm::consts::{U7, U8, U13, U16};
 use coset::{CoseEncrypt0, EncryptionContext, Header, ProtectedHeader, enc_structure_data};
@@ -90,6 +92,74 @@ pub(crate) fn aead_open(
         }
         _ => Err(Error::AlgorithmKeyMismatch),
     }
+}
+
+/// RFC 9053 §4.1, §4.2: [`aead_open`] writing the plaintext into `out`, which must be exactly
+/// as long as `ciphertext` without its tag. On failure `out` is all zeros.
+pub(crate) fn aead_open_into(
+    key: &[u8],
+    alg: Algorithm,
+    nonce: &[u8],
+    aad: &[u8],
+    ciphertext: &[u8],
+    out: &mut [u8],
+) -> Result<(), Error> {
+    use aes::{Aes128, Aes256};
+    let (k, n, a, c) = (key, nonce, aad, ciphertext);
+    match alg {
+        Algorithm::A128Gcm => open_into_with::<aes_gcm::Aes128Gcm>(k, n, a, c, out),
+        Algorithm::A192Gcm => open_into_with::<Aes192Gcm>(k, n, a, c, out),
+        Algorithm::A256Gcm => open_into_with::<aes_gcm::Aes256Gcm>(k, n, a, c, out),
+        Algorithm::AesCcm16_64_128 => open_into_with::<AesCcm<Aes128, U8, U13>>(k, n, a, c, out),
+        Algorithm::AesCcm16_64_256 => open_into_with::<AesCcm<Aes256, U8, U13>>(k, n, a, c, out),
+        Algorithm::AesCcm64_64_128 => open_into_with::<AesCcm<Aes128, U8, U7>>(k, n, a, c, out),
+        Algorithm::AesCcm64_64_256 => open_into_with::<AesCcm<Aes256, U8, U7>>(k, n, a, c, out),
+        Algorithm::AesCcm16_128_128 => open_into_with::<AesCcm<Aes128, U16, U13>>(k, n, a, c, out),
+        Algorithm::AesCcm16_128_256 => open_into_with::<AesCcm<Aes256, U16, U13>>(k, n, a, c, out),
+        Algorithm::AesCcm64_128_128 => open_into_with::<AesCcm<Aes128, U16, U7>>(k, n, a, c, out),
+        Algorithm::AesCcm64_128_256 => open_into_with::<AesCcm<Aes256, U16, U7>>(k, n, a, c, out),
+        _ => Err(Error::AlgorithmKeyMismatch),
+    }
+}
+
+/// The tag length of the AEAD `alg` (RFC 9053 §4.1: 16 for AES-GCM; §4.2: the `M` of the
+/// AES-CCM name, 64 or 128 bits).
+pub(crate) fn aead_tag_len(alg: Algorithm) -> Option<usize> {
+    match alg {
+        Algorithm::AesCcm16_64_128
+        | Algorithm::AesCcm16_64_256
+        | Algorithm::AesCcm64_64_128
+        | Algorithm::AesCcm64_64_256 => Some(8),
+        Algorithm::A128Gcm
+        | Algorithm::A192Gcm
+        | Algorithm::A256Gcm
+        | Algorithm::AesCcm16_128_128
+        | Algorithm::AesCcm16_128_256
+        | Algorithm::AesCcm64_128_128
+        | Algorithm::AesCcm64_128_256 => Some(16),
+        _ => None,
+    }
+}
+
+fn open_into_with<C: KeyInit + AeadInOut>(
+    key: &[u8],
+    nonce: &[u8],
+    aad: &[u8],
+    ciphertext: &[u8],
+    out: &mut [u8],
+) -> Result<(), Error> {
+    let cipher = C::new_from_slice(key).map_err(|_| Error::AlgorithmKeyMismatch)?;
+    let nonce = Nonce::<C>::try_from(nonce).map_err(|_| Error::InvalidIv)?;
+    let split = ciphertext
+        .len()
+        .checked_sub(C::TagSize::USIZE)
+        .ok_or(Error::DecryptionFailed)?;
+    let (msg, tag) = ciphertext.split_at(split);
+    let tag = Tag::<C>::try_from(tag).map_err(|_| Error::DecryptionFailed)?;
+    let buffer = InOutBuf::new(msg, out).map_err(|_| Error::DecryptionFailed)?;
+    cipher
+        .decrypt_inout_detached(&nonce, aad, buffer, &tag)
+        .map_err(|_| Error::DecryptionFailed)
 }
 
 fn seal_with<C: KeyInit + Aead>(

@@ -79,12 +79,46 @@ pub struct VerifiedLayer {
 #[derive(Debug, Clone, PartialEq)]
 pub struct VerifiedToken {
     claims: Claims,
-    layers: Vec<VerifiedLayer>,
+    layers: Layers,
     cwt_tagged: bool,
 }
 
+/// The verified layers: one (the common case, kept without a heap allocation) or more.
+/// Always `One` for a single layer, so equal slices mean equal values.
+#[derive(Clone, PartialEq, Eq)]
+pub(crate) enum Layers {
+    One(VerifiedLayer),
+    Nested(Vec<VerifiedLayer>),
+}
+
+impl Layers {
+    fn from_vec(mut layers: Vec<VerifiedLayer>) -> Self {
+        match (layers.len(), layers.pop()) {
+            (1, Some(one)) => Layers::One(one),
+            (_, last) => {
+                layers.extend(last);
+                Layers::Nested(layers)
+            }
+        }
+    }
+
+    fn as_slice(&self) -> &[VerifiedLayer] {
+        match self {
+            Layers::One(one) => core::slice::from_ref(one),
+            Layers::Nested(layers) => layers,
+        }
+    }
+}
+
+impl core::fmt::Debug for Layers {
+    /// As the list of layers (the representation is not part of the value).
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        self.as_slice().fmt(f)
+    }
+}
+
 impl VerifiedToken {
-    pub(crate) fn new(claims: Claims, layers: Vec<VerifiedLayer>, cwt_tagged: bool) -> Self {
+    pub(crate) fn new(claims: Claims, layers: Layers, cwt_tagged: bool) -> Self {
         VerifiedToken {
             claims,
             layers,
@@ -108,13 +142,13 @@ impl VerifiedToken {
 
     /// The layers from the outside in (one, or two for sign-then-encrypt).
     pub fn layers(&self) -> &[VerifiedLayer] {
-        &self.layers
+        self.layers.as_slice()
     }
 
     /// The innermost layer: the one whose key vouches for the claims (the signer in
     /// sign-then-encrypt).
     pub fn authenticated_by(&self) -> Option<&VerifiedLayer> {
-        self.layers.last()
+        self.layers().last()
     }
 
     /// Whether the input carried the CWT tag 61.
@@ -267,7 +301,7 @@ pub(crate) fn verify_general(token: &[u8], keys: &impl KeyStore) -> Result<Verif
     }
     Ok(VerifiedToken {
         claims: Claims::from_checked(value)?,
-        layers,
+        layers: Layers::from_vec(layers),
         cwt_tagged,
     })
 }

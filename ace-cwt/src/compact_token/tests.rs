@@ -87,6 +87,28 @@ fn the_common_shapes_take_the_compact_path_with_the_general_result() {
 }
 
 #[test]
+fn claims_sets_around_the_stack_buffer_size_take_the_compact_path() {
+    let mut rng = rng();
+    for alg in Algorithm::ALL.into_iter().filter(|a| a.iv_len().is_some()) {
+        let key = rs_key(alg);
+        let keys = KeySet::new().with(key.clone());
+        // Claims Sets from well below to well above the stack buffer (heap path).
+        for sub_len in [0, 200, 300, 320, 340, 360, 380, 1000] {
+            let mut c = claims(Some(Cnf::Kid(KeyId::from(b"k1"))));
+            c.sub = Some("s".repeat(sub_len));
+            let token = issue(
+                &c,
+                &Protection::encrypt0(key.clone(), alg).unwrap(),
+                &mut rng,
+            )
+            .unwrap();
+            assert!(agree(&token, &keys), "{alg:?} sub {sub_len} not compact");
+            assert_eq!(crate::verify(&token, &keys).unwrap().claims(), &c);
+        }
+    }
+}
+
+#[test]
 fn other_shapes_fall_back_to_the_general_path() {
     let mut rng = rng();
     let alg = Algorithm::AesCcm16_64_128;
