@@ -339,6 +339,125 @@ mod tests {
         assert_eq!(classify(&other, 7, t, &[]), Incoming::Ignore);
     }
 
+    /// libcoap's `coap-server-gnutls` (an independent peer) answers `GET /async?1` with an
+    /// empty ACK and, a second later, a CON 2.05 "done": the Transport stops retransmitting,
+    /// waits, and acknowledges the CON (the server logs our empty ACK with its MID).
+    #[test]
+    fn separate_response_from_libcoap_async_is_received_and_acknowledged() {
+        use std::process::{Command, Stdio};
+        let found = Command::new("sh")
+            .args(["-c", "command -v coap-server-gnutls && command -v openssl"])
+            .output()
+            .is_ok_and(|o| o.status.success());
+        assert!(
+            found,
+            "coap-server-gnutls or openssl is not installed: apt-get install libcoap3-bin openssl (scripts/test does)"
+        );
+        let d = std::env::temp_dir().join(format!("ace-est-async-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&d);
+        std::fs::create_dir_all(&d).unwrap();
+        let made = Command::new("openssl")
+            .current_dir(&d)
+            .args([
+                "req",
+                "-x509",
+                "-newkey",
+                "ec",
+                "-pkeyopt",
+                "ec_paramgen_curve:P-256",
+            ])
+            .args([
+                "-nodes",
+                "-keyout",
+                "k.pem",
+                "-out",
+                "c.pem",
+                "-subj",
+                "/CN=async",
+                "-days",
+                "2",
+            ])
+            .output()
+            .unwrap();
+        assert!(made.status.success(), "{made:?}");
+        let cert = DtlsCertificate {
+            certificate: est_coaps::der::Encode::to_der(
+                &super::super::files::read_cert(&d.join("c.pem")).unwrap(),
+            )
+            .unwrap(),
+            private_key: super::super::files::pkcs8_der(
+                &super::super::files::read_key(&d.join("k.pem")).unwrap(),
+            )
+            .unwrap(),
+        };
+        // coap-server takes a port for CoAP (UDP+TCP) and listens for DTLS on port+1: try
+        // OS-chosen ports until one pair is free.
+        let mut started = None;
+        for _ in 0..20 {
+            let port = UdpSocket::bind("127.0.0.1:0")
+                .unwrap()
+                .local_addr()
+                .unwrap()
+                .port();
+            if port >= u16::MAX - 1 {
+                continue;
+            }
+            // libcoap logs (at -v 7 every PDU it receives) on stdout and stderr.
+            let log = std::fs::File::create(d.join("server.log")).unwrap();
+            let mut child = Command::new("coap-server-gnutls")
+                .current_dir(&d)
+                .args(["-A", "127.0.0.1", "-p", &port.to_string()])
+                .args(["-c", "c.pem", "-j", "k.pem", "-n", "-v", "7"])
+                .stdout(Stdio::from(log.try_clone().unwrap()))
+                .stderr(log)
+                .spawn()
+                .unwrap();
+            std::thread::sleep(Duration::from_millis(300));
+            if child.try_wait().unwrap().is_none() {
+                started = Some((child, port + 1));
+                break;
+            }
+        }
+        let (mut child, dtls_port) = started.expect("coap-server-gnutls did not start");
+        let result = (|| -> Result<(Packet, Duration, u16), BoxError> {
+            let addr = SocketAddr::from(([127, 0, 0, 1], dtls_port));
+            let mut t = Transport::connect(addr, cert, 1024, Duration::from_secs(10))?;
+            let mut req = Packet::new();
+            req.header.code = MessageClass::Request(coap_lite::RequestType::Get);
+            req.add_option(CoapOption::UriPath, b"async".to_vec());
+            req.add_option(CoapOption::UriQuery, b"1".to_vec());
+            let t0 = Instant::now();
+            let resp = t.roundtrip(&mut req)?;
+            let took = t0.elapsed();
+            // Let the ACK reach the server before it is stopped.
+            for _ in 0..10 {
+                t.pump()?;
+            }
+            let acked = t
+                .acked
+                .last()
+                .copied()
+                .ok_or("no CON response acknowledged")?;
+            t.close();
+            Ok((resp, took, acked))
+        })();
+        let _ = child.kill();
+        let _ = child.wait();
+        let log = std::fs::read_to_string(d.join("server.log")).unwrap_or_default();
+        let (resp, took, acked) = result.unwrap_or_else(|e| panic!("{e}; server log:\n{log}"));
+        assert_eq!(resp.header.get_type(), MessageType::Confirmable);
+        assert_eq!(u8::from(resp.header.code), 0x45, "2.05");
+        assert_eq!(resp.payload, b"done");
+        assert!(took >= Duration::from_millis(900), "{took:?}");
+        assert_eq!(acked, resp.header.message_id);
+        assert!(log.contains("t:ACK c:0.00 i:"), "{log}");
+        let ours = format!("v:1 t:ACK c:0.00 i:{acked:04x} {{}}");
+        assert!(
+            log.contains(&ours),
+            "the server never got our ACK {ours}:\n{log}"
+        );
+    }
+
     #[test]
     fn retransmitted_separate_response_is_a_duplicate() {
         // The CON response MID 900 was acknowledged during an earlier request; its
