@@ -78,9 +78,8 @@ pub(crate) fn verify(token: &[u8], keys: &impl KeyStore) -> Option<VerifiedToken
     }
     let kid = kid.map(KeyId::from);
     let key = keys.key(kid.as_ref(), alg)?;
-    let key_bytes = match key.material() {
-        KeyMaterial::Symmetric(k) => k.as_bytes(),
-        _ => return None,
+    let KeyMaterial::Symmetric(symmetric) = key.material() else {
+        return None;
     };
     key.check_algorithm(alg).ok()?;
     key.check_operation(coset::iana::KeyOperation::Decrypt)
@@ -103,7 +102,7 @@ pub(crate) fn verify(token: &[u8], keys: &impl KeyStore) -> Option<VerifiedToken
             heap.as_mut_slice()
         }
     };
-    content_encryption::aead_open_into(key_bytes, alg, iv, aad.as_slice(), ciphertext, plaintext)
+    content_encryption::aead_open_into(symmetric, alg, iv, aad.as_slice(), ciphertext, plaintext)
         .ok()?;
     let mut token = VerifiedToken::new(
         Claims::default(),

@@ -1,12 +1,14 @@
 //! COSE_Encrypt0 with the AEADs of RFC 9053 §4.1 (AES-GCM) and §4.2 (AES-CCM).
 
 use crate::header::{self, AlgPlacement};
-use crate::{Algorithm, Error, KeyMaterial, PopKey};
+use crate::pop_key::ExpandedAes;
+use crate::{Algorithm, Error, KeyMaterial, PopKey, SymmetricKey};
+use aes_gcm::AesGcm;
 use aes_gcm::aead::array::typenum::Unsigned;
 use aes_gcm::aead::inout::InOutBuf;
 use aes_gcm::aead::{Aead, AeadInOut, KeyInit, Nonce, Payload, Tag};
 use alloc::vec::Vec;
-use ccm::consts::{U7, U8, U13, U16};
+use ccm::consts::{U7, U8, U12, U13, U16};
 use coset::{CoseEncrypt0, EncryptionContext, Header, ProtectedHeader, enc_structure_data};
 
 type AesCcm<A, M, N> = ccm::Ccm<A, M, N>;
@@ -95,8 +97,61 @@ pub(crate) fn aead_open(
 }
 
 /// RFC 9053 §4.1, §4.2: [`aead_open`] writing the plaintext into `out`, which must be exactly
-/// as long as `ciphertext` without its tag. On failure `out` is all zeros.
+/// as long as `ciphertext` without its tag. On failure `out` is all zeros. Uses the key's
+/// expanded AES key schedule when it has one ([`PopKey::with_expanded_aes`]).
 pub(crate) fn aead_open_into(
+    key: &SymmetricKey,
+    alg: Algorithm,
+    nonce: &[u8],
+    aad: &[u8],
+    ciphertext: &[u8],
+    out: &mut [u8],
+) -> Result<(), Error> {
+    let Some(aes) = key.expanded_aes() else {
+        return aead_open_into_bytes(key.as_bytes(), alg, nonce, aad, ciphertext, out);
+    };
+    let (n, a, c) = (nonce, aad, ciphertext);
+    match (aes, alg) {
+        (ExpandedAes::Aes128(k), Algorithm::A128Gcm) => {
+            open_into_cipher(AesGcm::<_, U12>::from(k), n, a, c, out)
+        }
+        (ExpandedAes::Aes192(k), Algorithm::A192Gcm) => {
+            open_into_cipher(AesGcm::<_, U12>::from(k), n, a, c, out)
+        }
+        (ExpandedAes::Aes256(k), Algorithm::A256Gcm) => {
+            open_into_cipher(AesGcm::<_, U12>::from(k), n, a, c, out)
+        }
+        (ExpandedAes::Aes128(k), Algorithm::AesCcm16_64_128) => {
+            open_into_cipher(AesCcm::<_, U8, U13>::from(k), n, a, c, out)
+        }
+        (ExpandedAes::Aes256(k), Algorithm::AesCcm16_64_256) => {
+            open_into_cipher(AesCcm::<_, U8, U13>::from(k), n, a, c, out)
+        }
+        (ExpandedAes::Aes128(k), Algorithm::AesCcm64_64_128) => {
+            open_into_cipher(AesCcm::<_, U8, U7>::from(k), n, a, c, out)
+        }
+        (ExpandedAes::Aes256(k), Algorithm::AesCcm64_64_256) => {
+            open_into_cipher(AesCcm::<_, U8, U7>::from(k), n, a, c, out)
+        }
+        (ExpandedAes::Aes128(k), Algorithm::AesCcm16_128_128) => {
+            open_into_cipher(AesCcm::<_, U16, U13>::from(k), n, a, c, out)
+        }
+        (ExpandedAes::Aes256(k), Algorithm::AesCcm16_128_256) => {
+            open_into_cipher(AesCcm::<_, U16, U13>::from(k), n, a, c, out)
+        }
+        (ExpandedAes::Aes128(k), Algorithm::AesCcm64_128_128) => {
+            open_into_cipher(AesCcm::<_, U16, U7>::from(k), n, a, c, out)
+        }
+        (ExpandedAes::Aes256(k), Algorithm::AesCcm64_128_256) => {
+            open_into_cipher(AesCcm::<_, U16, U7>::from(k), n, a, c, out)
+        }
+        // The key length does not fit the algorithm, as `new_from_slice` finds below.
+        _ => Err(Error::AlgorithmKeyMismatch),
+    }
+}
+
+/// [`aead_open_into`] expanding the key from its bytes.
+fn aead_open_into_bytes(
     key: &[u8],
     alg: Algorithm,
     nonce: &[u8],
@@ -149,6 +204,16 @@ fn open_into_with<C: KeyInit + AeadInOut>(
     out: &mut [u8],
 ) -> Result<(), Error> {
     let cipher = C::new_from_slice(key).map_err(|_| Error::AlgorithmKeyMismatch)?;
+    open_into_cipher(cipher, nonce, aad, ciphertext, out)
+}
+
+fn open_into_cipher<C: AeadInOut>(
+    cipher: C,
+    nonce: &[u8],
+    aad: &[u8],
+    ciphertext: &[u8],
+    out: &mut [u8],
+) -> Result<(), Error> {
     let nonce = Nonce::<C>::try_from(nonce).map_err(|_| Error::InvalidIv)?;
     let split = ciphertext
         .len()
@@ -285,4 +350,70 @@ pub(crate) fn open(
         external_aad,
     );
     aead_open(k, params.alg, &params.iv, &aad, ct)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::SeedableRng;
+
+    /// The expanded key schedule is a cache: with it and without it, every AEAD opens (or
+    /// refuses) the same ciphertexts to the same bytes.
+    #[test]
+    fn expanded_and_byte_keys_open_alike() {
+        let mut rng = rand::rngs::StdRng::seed_from_u64(11);
+        let aad = b"Enc_structure";
+        for alg in Algorithm::ALL.into_iter().filter(|a| a.iv_len().is_some()) {
+            let key = PopKey::generate_symmetric(alg, None, &mut rng).unwrap();
+            let fast = key.clone().with_expanded_aes();
+            let (KeyMaterial::Symmetric(bytes), KeyMaterial::Symmetric(expanded)) =
+                (key.material(), fast.material())
+            else {
+                unreachable!()
+            };
+            assert!(bytes.expanded_aes().is_none() && expanded.expanded_aes().is_some());
+            assert_eq!(key, fast, "the cache is not part of the value");
+            let nonce = alloc::vec![3u8; alg.iv_len().unwrap()];
+            let plaintext = b"a Claims Set of some length, more than one block";
+            let ct = aead_seal(bytes.as_bytes(), alg, &nonce, aad, plaintext).unwrap();
+            let tag = aead_tag_len(alg).unwrap();
+            assert_eq!(ct.len(), plaintext.len() + tag, "{alg:?}");
+            for k in [bytes, expanded] {
+                let mut out = alloc::vec![0u8; plaintext.len()];
+                aead_open_into(k, alg, &nonce, aad, &ct, &mut out).unwrap();
+                assert_eq!(&out, plaintext);
+                for i in [0, ct.len() - 1] {
+                    let mut bad = ct.clone();
+                    bad[i] ^= 1;
+                    let mut out = alloc::vec![0u8; plaintext.len()];
+                    assert_eq!(
+                        aead_open_into(k, alg, &nonce, aad, &bad, &mut out),
+                        Err(Error::DecryptionFailed)
+                    );
+                    assert!(
+                        out.iter().all(|b| *b == 0),
+                        "{alg:?}: plaintext left behind"
+                    );
+                }
+                let mut short = alloc::vec![0u8; plaintext.len() - 1];
+                assert!(aead_open_into(k, alg, &nonce, aad, &ct, &mut short).is_err());
+            }
+        }
+    }
+
+    #[test]
+    fn a_key_of_the_wrong_length_is_refused_with_or_without_expansion() {
+        let k16 = PopKey::new(KeyMaterial::Symmetric(
+            SymmetricKey::new(alloc::vec![1; 16]).unwrap(),
+        ));
+        let ct = [0u8; 24];
+        let mut out = [0u8; 8];
+        for k in [k16.clone(), k16.with_expanded_aes()] {
+            let KeyMaterial::Symmetric(s) = k.material() else {
+                unreachable!()
+            };
+            let r = aead_open_into(s, Algorithm::A256Gcm, &[0; 12], &[], &ct, &mut out);
+            assert_eq!(r, Err(Error::AlgorithmKeyMismatch));
+        }
+    }
 }

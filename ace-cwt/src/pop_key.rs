@@ -2,6 +2,7 @@
 //! and the keys that protect tokens.
 
 use crate::{Algorithm, Error, KeyId, deterministic};
+use alloc::boxed::Box;
 use alloc::collections::BTreeSet;
 use alloc::vec::Vec;
 use ciborium::Value;
@@ -11,8 +12,33 @@ use subtle::ConstantTimeEq;
 
 /// The key bytes of a symmetric key (RFC 9053 §7.3 `k`). Compared in constant time, never
 /// printed.
+///
+/// It may also hold the expanded AES key schedule of these bytes
+/// ([`PopKey::with_expanded_aes`]); that cache is not part of the value (equality, encoding and
+/// `Debug` ignore it).
 #[derive(Clone)]
-pub struct SymmetricKey(Vec<u8>);
+pub struct SymmetricKey(Vec<u8>, Option<Box<ExpandedAes>>);
+
+/// RFC 9053 §4.1, §4.2: the AES block cipher of a 128-, 192- or 256-bit key with its round keys
+/// computed, ready for AES-CCM and AES-GCM.
+#[derive(Clone)]
+pub(crate) enum ExpandedAes {
+    Aes128(aes::Aes128),
+    Aes192(aes::Aes192),
+    Aes256(aes::Aes256),
+}
+
+impl ExpandedAes {
+    fn new(key: &[u8]) -> Option<Self> {
+        use aes::cipher::KeyInit;
+        Some(match key.len() {
+            16 => ExpandedAes::Aes128(aes::Aes128::new_from_slice(key).ok()?),
+            24 => ExpandedAes::Aes192(aes::Aes192::new_from_slice(key).ok()?),
+            32 => ExpandedAes::Aes256(aes::Aes256::new_from_slice(key).ok()?),
+            _ => return None,
+        })
+    }
+}
 
 impl SymmetricKey {
     /// Wrap key bytes; an empty key is refused (RFC 9053 §7.3: `k` is REQUIRED).
@@ -20,12 +46,17 @@ impl SymmetricKey {
         if bytes.is_empty() {
             return Err(Error::InvalidKey("empty symmetric key"));
         }
-        Ok(SymmetricKey(bytes))
+        Ok(SymmetricKey(bytes, None))
     }
 
     /// The key bytes.
     pub fn as_bytes(&self) -> &[u8] {
         &self.0
+    }
+
+    /// The expanded AES key schedule, when it was computed.
+    pub(crate) fn expanded_aes(&self) -> Option<&ExpandedAes> {
+        self.1.as_deref()
     }
 }
 
@@ -223,6 +254,20 @@ impl PopKey {
             key_ops: BTreeSet::new(),
             material,
         }
+    }
+
+    /// RFC 9053 §4.1, §4.2: for a symmetric key of 128, 192 or 256 bits, compute the AES key
+    /// schedule now, once, and keep it with the key; opening a COSE_Encrypt0 token with this key
+    /// then skips the per-token key expansion. Worth it for a key that opens many tokens (an
+    /// RS's token key; [`crate::KeySet`] does it for every key it holds). Other keys are
+    /// returned unchanged; nothing else about the key changes (equality, encoding, checks).
+    pub fn with_expanded_aes(mut self) -> Self {
+        if let KeyMaterial::Symmetric(k) = &mut self.material
+            && k.1.is_none()
+        {
+            k.1 = ExpandedAes::new(&k.0).map(Box::new);
+        }
+        self
     }
 
     /// Set or clear the kid.

@@ -33,21 +33,23 @@ impl KeySet {
         KeySet(Vec::new())
     }
 
-    /// Add a key.
+    /// Add a key (an AES key gets its key schedule expanded once,
+    /// [`PopKey::with_expanded_aes`]).
     pub fn with(mut self, key: PopKey) -> Self {
-        self.0.push(key);
+        self.insert(key);
         self
     }
 
-    /// Add a key.
+    /// Add a key (an AES key gets its key schedule expanded once,
+    /// [`PopKey::with_expanded_aes`]).
     pub fn insert(&mut self, key: PopKey) {
-        self.0.push(key);
+        self.0.push(key.with_expanded_aes());
     }
 }
 
 impl FromIterator<PopKey> for KeySet {
     fn from_iter<I: IntoIterator<Item = PopKey>>(iter: I) -> Self {
-        KeySet(iter.into_iter().collect())
+        KeySet(iter.into_iter().map(PopKey::with_expanded_aes).collect())
     }
 }
 

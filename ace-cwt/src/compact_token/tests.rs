@@ -108,6 +108,37 @@ fn claims_sets_around_the_stack_buffer_size_take_the_compact_path() {
     }
 }
 
+/// A key store that hands out keys as given (no expanded AES key schedule), unlike [`KeySet`].
+struct PlainKeys(PopKey);
+
+impl crate::KeyStore for PlainKeys {
+    fn key(&self, kid: Option<&KeyId>, _alg: Algorithm) -> Option<&PopKey> {
+        (kid == self.0.kid()).then_some(&self.0)
+    }
+}
+
+#[test]
+fn keys_without_an_expanded_schedule_give_the_same_result() {
+    let mut rng = rng();
+    for alg in Algorithm::ALL.into_iter().filter(|a| a.iv_len().is_some()) {
+        let key = rs_key(alg);
+        let token = issue(
+            &claims(Some(Cnf::Kid(KeyId::from(b"k1")))),
+            &Protection::encrypt0(key.clone(), alg).unwrap(),
+            &mut rng,
+        )
+        .unwrap();
+        let plain = compact(&token, &PlainKeys(key.clone())).expect("compact path");
+        let expanded = KeySet::new().with(key.clone());
+        assert_eq!(Some(&plain), compact(&token, &expanded).as_ref());
+        assert_eq!(Ok(&plain), verify_general(&token, &expanded).as_ref());
+        let mut bad = token.clone();
+        *bad.last_mut().unwrap() ^= 1;
+        assert!(compact(&bad, &PlainKeys(key)).is_none());
+        assert!(compact(&bad, &expanded).is_none());
+    }
+}
+
 #[test]
 fn other_shapes_fall_back_to_the_general_path() {
     let mut rng = rng();
