@@ -3,6 +3,7 @@
 
 use crate::csrattrs::CsrAttrs;
 use crate::error::Error;
+use crate::key_package::KeySigner;
 use crate::profile::{CaProfile, EndEntityProfile};
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -98,6 +99,12 @@ pub trait CertificateAuthority {
         public_key: SubjectPublicKeyInfoOwned,
         now: UnixTime,
     ) -> Result<Certificate, Error>;
+
+    /// RFC 7030 §4.4.2: the party that signs server-generated keys returned encrypted
+    /// (Content-Format 280), "the EST server or the EST CA". `None`: not offered (5.01).
+    fn key_generator(&self) -> Option<KeySigner<'_>> {
+        None
+    }
 }
 
 /// What the CA remembers about an issued certificate.
@@ -119,6 +126,7 @@ pub struct Ca<P: Policy> {
     next_serial: u64,
     issued: Vec<IssuedRecord>,
     capacity: usize,
+    key_generator: Option<(SigningKey, Certificate)>,
 }
 
 fn time(secs: u64) -> Result<Time, Error> {
@@ -180,6 +188,7 @@ impl<P: Policy> Ca<P> {
             next_serial: 2,
             issued: Vec::new(),
             capacity,
+            key_generator: None,
         }
     }
 
@@ -187,6 +196,14 @@ impl<P: Policy> Ca<P> {
     #[must_use]
     pub fn with_csr_attributes(mut self, attrs: CsrAttrs) -> Self {
         self.attrs = attrs;
+        self
+    }
+
+    /// RFC 7030 §4.4.2: signs the key packages of encrypted server-generated keys with this
+    /// key and certificate (e.g. the EST server's) instead of the CA's own.
+    #[must_use]
+    pub fn with_key_generator(mut self, key: SigningKey, certificate: Certificate) -> Self {
+        self.key_generator = Some((key, certificate));
         self
     }
 
@@ -270,5 +287,16 @@ impl<P: Policy> CertificateAuthority for Ca<P> {
         });
         self.next_serial = self.next_serial.saturating_add(1);
         Ok(cert)
+    }
+
+    /// The configured key generator, else the CA itself.
+    fn key_generator(&self) -> Option<KeySigner<'_>> {
+        match &self.key_generator {
+            Some((key, certificate)) => Some(KeySigner { key, certificate }),
+            None => self.certs.first().map(|certificate| KeySigner {
+                key: &self.key,
+                certificate,
+            }),
+        }
     }
 }

@@ -6,8 +6,10 @@ use crate::ca::UnixTime;
 use crate::code::{Code, Method};
 use crate::content_format::ContentFormat;
 use crate::csr::VerifiedCsr;
+use crate::enveloped_key::{self, KeyDecryption};
 use crate::error::Error;
 use crate::function::{EstPath, Function};
+use crate::key_package;
 use crate::multipart::Multipart;
 use crate::pkcs7::{CertsOnly, certificate_from_der};
 use alloc::string::String;
@@ -154,6 +156,7 @@ impl EstClient {
             expected_key: Some(expected),
             trust_anchors: self.trust_anchors.clone(),
             state: EnrollmentState::Ready,
+            decryption: None,
         })
     }
 
@@ -172,6 +175,7 @@ impl EstClient {
             expected_key: None,
             trust_anchors: self.trust_anchors.clone(),
             state: EnrollmentState::Ready,
+            decryption: None,
         }
     }
 }
@@ -197,7 +201,7 @@ pub enum Step {
     Issued(Certificate),
     /// /skg or /skc: the server-generated key (PKCS#8 DER) and its certificate.
     IssuedWithKey {
-        /// The private key, PKCS#8 DER (Content-Format 284).
+        /// The private key, PKCS#8 DER (Content-Format 284, or taken out of 280).
         pkcs8: Vec<u8>,
         /// The certificate.
         certificate: Certificate,
@@ -214,6 +218,7 @@ pub struct Enrollment {
     expected_key: Option<SubjectPublicKeyInfoOwned>,
     trust_anchors: Vec<Certificate>,
     state: EnrollmentState,
+    decryption: Option<KeyDecryption>,
 }
 
 impl Enrollment {
@@ -221,6 +226,15 @@ impl Enrollment {
     #[must_use]
     pub fn function(&self) -> Function {
         self.function
+    }
+
+    /// RFC 7030 §4.4.2: expect the server-generated key encrypted (Content-Format 280) and
+    /// open it with `key` (the CSR must ask for it: [`crate::build_serverkeygen_csr`]). The
+    /// key package's signer must chain to the trust anchors; an unencrypted key is refused.
+    #[must_use]
+    pub fn decrypting_with(mut self, key: KeyDecryption) -> Self {
+        self.decryption = Some(key);
+        self
     }
 
     /// The state.
@@ -278,9 +292,25 @@ impl Enrollment {
                     return Err(Error::UnsupportedContentFormat(response.content_format));
                 }
                 let mp = Multipart::decode(response.payload)?;
-                let pkcs8 = mp
-                    .find(ContentFormat::Pkcs8)
-                    .ok_or(Error::MalformedMultipart("no application/pkcs8 part"))?;
+                let encrypted = mp.find(ContentFormat::Pkcs7ServerGeneratedKey);
+                let pkcs8 = match (&self.decryption, mp.find(ContentFormat::Pkcs8), encrypted) {
+                    (None, Some(plain), None) => plain.to_vec(),
+                    (Some(key), None, Some(sealed)) => {
+                        let signed = enveloped_key::open(sealed, key)?;
+                        key_package::verify(&signed, &self.trust_anchors)?
+                    }
+                    (Some(_), Some(_), _) => {
+                        return Err(Error::KeyDecryptionFailed(
+                            "an encrypted key was asked for, the server sent it unencrypted",
+                        ));
+                    }
+                    (None, _, Some(_)) => {
+                        return Err(Error::KeyDecryptionFailed(
+                            "the server sent an encrypted key that was not asked for",
+                        ));
+                    }
+                    _ => return Err(Error::MalformedMultipart("no private key part")),
+                };
                 let cert = if self.function == Function::Skg {
                     let der = mp
                         .find(ContentFormat::Pkcs7CertsOnly)
@@ -296,12 +326,12 @@ impl Enrollment {
                         .ok_or(Error::MalformedMultipart("no pkix-cert part"))?;
                     certificate_from_der(der)?
                 };
-                let key = SigningKey::from_pkcs8_der(pkcs8)
+                let key = SigningKey::from_pkcs8_der(&pkcs8)
                     .map_err(|_| Error::MalformedDer { what: "PKCS#8 key" })?;
                 let spki = crate::keygen::spki_of(key.verifying_key())?;
                 self.check(&cert, Some(&spki))?;
                 Step::IssuedWithKey {
-                    pkcs8: pkcs8.to_vec(),
+                    pkcs8,
                     certificate: cert,
                 }
             }

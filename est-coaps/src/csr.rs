@@ -3,6 +3,7 @@
 
 use crate::algorithm;
 use crate::error::Error;
+use crate::key_protection::KeyProtection;
 use alloc::string::String;
 use alloc::vec::Vec;
 use der::asn1::ObjectIdentifier;
@@ -16,10 +17,6 @@ use x509_cert::request::{CertReq, attributes::ChallengePassword};
 /// RFC 2985 §5.4.1: pkcs-9-at-challengePassword.
 pub const CHALLENGE_PASSWORD: ObjectIdentifier =
     ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.7");
-/// RFC 8551 §2.5.2: smimeCapabilities; in an /skg CSR it asks for an encrypted key
-/// (RFC 7030 §4.4.1.2, RFC 9148 §5.8).
-pub const SMIME_CAPABILITIES: ObjectIdentifier =
-    ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.15");
 
 /// A CSR whose self-signature was checked (RFC 7030 §4.2.1: proof of possession of the key).
 /// The only way to get one is [`VerifiedCsr::from_der`] or [`build_csr`].
@@ -73,15 +70,14 @@ impl UncheckedCsr {
         &self.req.info.subject
     }
 
-    /// RFC 9148 §5.8 / EP-5: the CSR carries SMIMECapabilities, i.e. asks for an encrypted
-    /// private key (Content-Format 280) rather than PKCS#8 (284).
-    #[must_use]
-    pub fn asks_for_encrypted_key(&self) -> bool {
-        self.req
-            .info
-            .attributes
-            .iter()
-            .any(|a| a.oid == SMIME_CAPABILITIES)
+    /// RFC 9148 §5.8 / EP-5, RFC 7030 §4.4.1: `Some` when the CSR carries SMIMECapabilities,
+    /// i.e. asks for the private key encrypted (Content-Format 280) rather than as PKCS#8
+    /// (284), and with which key and key wrap algorithms.
+    ///
+    /// # Errors
+    /// See [`KeyProtection::from_attributes`].
+    pub fn key_protection(&self) -> Result<Option<KeyProtection>, Error> {
+        KeyProtection::from_attributes(&self.req.info.attributes)
     }
 
     /// The challengePassword value bytes, if present.
@@ -159,8 +155,34 @@ pub fn build_csr(
     key: &SigningKey,
     challenge_password: Option<&str>,
 ) -> Result<VerifiedCsr, Error> {
+    build(subject, key, challenge_password, None)
+}
+
+/// RFC 7030 §4.4.1, RFC 9148 §5.8: a CSR for /skg or /skc. With `protection`, it carries
+/// SMIMECapabilities and the key identifier, asking for the generated key encrypted
+/// (Content-Format 280); without, for PKCS#8 (284). The server ignores `key` (any key signs).
+///
+/// # Errors
+/// [`Error::Issuing`] if the builder refuses.
+pub fn build_serverkeygen_csr(
+    subject: &Name,
+    key: &SigningKey,
+    protection: Option<&KeyProtection>,
+) -> Result<VerifiedCsr, Error> {
+    build(subject, key, None, protection)
+}
+
+fn build(
+    subject: &Name,
+    key: &SigningKey,
+    challenge_password: Option<&str>,
+    protection: Option<&KeyProtection>,
+) -> Result<VerifiedCsr, Error> {
     let mut builder =
         RequestBuilder::new(subject.clone()).map_err(|_| Error::Issuing("CSR builder"))?;
+    if let Some(p) = protection {
+        p.add_to(&mut builder)?;
+    }
     if let Some(pw) = challenge_password {
         builder
             .add_attribute(&ChallengePassword(DirectoryString::Utf8String(

@@ -68,10 +68,28 @@ pub enum Error {
     /// The CA's configured capacity of issued-certificate records is used up. Maps to 5.03.
     #[error("CA capacity exhausted")]
     CaFull,
-    /// RFC 9148 §5.8 / EP-5: the CSR asks for an encrypted private key (Content-Format 280),
-    /// which this server does not implement. Maps to 5.01.
-    #[error("encrypted server-generated keys (Content-Format 280) are not implemented")]
+    /// RFC 9148 §5.8 / EP-5: the CSR asks for an encrypted private key (Content-Format 280)
+    /// but this server's CA has no key generator to sign the key package. Maps to 5.01.
+    #[error("encrypted server-generated keys (Content-Format 280) are not offered here")]
     EncryptedKeyUnsupported,
+    /// RFC 7030 §4.4.1: the CSR's request for an encrypted key cannot be served: no key
+    /// identifier with SMIMECapabilities, both identifiers, no supported key wrap algorithm,
+    /// or a key that does not fit the listed algorithms. Maps to 4.00.
+    #[error("key protection refused: {0}")]
+    KeyProtectionRefused(&'static str),
+    /// RFC 7030 §4.4.1.1 / §4.4.1.2: "If the server does not have a [secret / public] key
+    /// matching the identifier specified by the client, the request MUST be terminated and an
+    /// error returned". Maps to 4.00.
+    #[error("no key matching the DecryptKeyIdentifier / AsymmetricDecryptKeyIdentifier")]
+    UnknownDecryptKey,
+    /// Client side: the encrypted key (Content-Format 280) cannot be decrypted with our key,
+    /// or the server sent an unencrypted key when an encrypted one was asked for.
+    #[error("server-generated key decryption failed: {0}")]
+    KeyDecryptionFailed(&'static str),
+    /// Client side: the signed key package inside Content-Format 280 does not check (RFC
+    /// 7030 §4.4.2: signature, message digest, or signer not from a trust anchor).
+    #[error("key package rejected: {0}")]
+    KeyPackageRejected(&'static str),
     /// Building or signing a certificate failed inside the CA. Maps to 5.00.
     #[error("certificate issuing failed: {0}")]
     Issuing(&'static str),
@@ -98,7 +116,9 @@ impl Error {
             | Error::MalformedMultipart(_)
             | Error::CsrSignatureInvalid
             | Error::UnsupportedAlgorithm
-            | Error::PopLinkingFailed => Code::BAD_REQUEST,
+            | Error::PopLinkingFailed
+            | Error::KeyProtectionRefused(_)
+            | Error::UnknownDecryptKey => Code::BAD_REQUEST,
             Error::UnsupportedContentFormat(_) => Code::UNSUPPORTED_CONTENT_FORMAT,
             Error::NotAcceptable(_) => Code::NOT_ACCEPTABLE,
             Error::MethodNotAllowed => Code::METHOD_NOT_ALLOWED,
@@ -109,7 +129,9 @@ impl Error {
             Error::EncryptedKeyUnsupported => Code::NOT_IMPLEMENTED,
             Error::Issuing(_)
             | Error::UnexpectedResponse { .. }
-            | Error::CertificateRejected(_) => Code::INTERNAL_SERVER_ERROR,
+            | Error::CertificateRejected(_)
+            | Error::KeyDecryptionFailed(_)
+            | Error::KeyPackageRejected(_) => Code::INTERNAL_SERVER_ERROR,
         }
     }
 }

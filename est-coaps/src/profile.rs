@@ -57,7 +57,9 @@ impl BuilderProfile for CaProfile {
 }
 
 /// An end-entity certificate for an EST client: not a CA, digitalSignature (ECDSA in DTLS
-/// client authentication, RFC 9148 §4), SKI and AKI (RFC 5280 §4.2.1.1–2).
+/// client authentication, RFC 9148 §4) and keyAgreement (RFC 5480 §3; so the device can name
+/// its certificate's key in an AsymmetricDecryptKeyIdentifier, RFC 7030 §4.4.1.2), SKI and
+/// AKI (RFC 5280 §4.2.1.1–2).
 pub(crate) struct EndEntityProfile {
     pub(crate) issuer: Name,
     pub(crate) subject: Name,
@@ -87,7 +89,10 @@ impl BuilderProfile for EndEntityProfile {
             }
             .to_extension(subject, &ext)?,
         );
-        ext.push(KeyUsage(KeyUsages::DigitalSignature.into()).to_extension(subject, &ext)?);
+        ext.push(
+            KeyUsage(KeyUsages::DigitalSignature | KeyUsages::KeyAgreement)
+                .to_extension(subject, &ext)?,
+        );
         ext.push(AuthorityKeyIdentifier::try_from(issuer_spk)?.to_extension(subject, &ext)?);
         ext.push(SubjectKeyIdentifier::try_from(spk)?.to_extension(subject, &ext)?);
         Ok(ext)

@@ -6,12 +6,13 @@ use crate::ca::{CertificateAuthority, IssueRequest, RequestKind, UnixTime};
 use crate::code::{Code, Method};
 use crate::content_format::ContentFormat;
 use crate::csr::{UncheckedCsr, VerifiedCsr};
+use crate::decrypt_keys::DecryptKeys;
 use crate::discovery::{self, WELL_KNOWN_CORE};
 use crate::error::Error;
 use crate::function::{EstPath, Function};
 use crate::multipart::Multipart;
 use crate::pkcs7::CertsOnly;
-use crate::{algorithm, keygen};
+use crate::{algorithm, enveloped_key, key_package, keygen};
 use alloc::string::ToString;
 use alloc::vec::Vec;
 use der::Encode;
@@ -86,6 +87,7 @@ pub struct EstServer<C: CertificateAuthority> {
     path: EstPath,
     ca: C,
     functions: Vec<Function>,
+    decrypt_keys: DecryptKeys,
 }
 
 fn der_err(_: der::Error) -> Error {
@@ -100,7 +102,16 @@ impl<C: CertificateAuthority> EstServer<C> {
             path,
             ca,
             functions: Function::ALL.to_vec(),
+            decrypt_keys: DecryptKeys::new(),
         }
+    }
+
+    /// RFC 7030 §4.4.1: the keys /skg and /skc may encrypt generated keys to (Content-Format
+    /// 280). Without them only a client's own key agreement certificate can be named.
+    #[must_use]
+    pub fn with_decrypt_keys(mut self, keys: DecryptKeys) -> Self {
+        self.decrypt_keys = keys;
+        self
     }
 
     /// Restricts the offered functions (the mandatory ones are always kept).
@@ -224,9 +235,18 @@ impl<C: CertificateAuthority> EstServer<C> {
             }
             Function::Skg | Function::Skc => {
                 let csr = UncheckedCsr::from_der(request.payload)?;
-                if csr.asks_for_encrypted_key() {
-                    return Err(Error::EncryptedKeyUnsupported);
-                }
+                // RFC 7030 §4.4.1 / RFC 9148 §5.8: the key format follows the CSR (EP-5/6);
+                // everything that can refuse the request is checked before the CA issues.
+                let protection = csr.key_protection()?;
+                let sealing = match &protection {
+                    None => None,
+                    Some(p) => {
+                        if self.ca.key_generator().is_none() {
+                            return Err(Error::EncryptedKeyUnsupported);
+                        }
+                        Some(self.decrypt_keys.recipient(p, Some(client))?)
+                    }
+                };
                 // RFC 9148 §5.8 (EP-7): the CSR's public key and signature are ignored.
                 let key = keygen::KeyPair::generate(rng)?;
                 let issue = IssueRequest {
@@ -237,6 +257,18 @@ impl<C: CertificateAuthority> EstServer<C> {
                 };
                 let cert = self.ca.issue(&issue, key.spki()?, now)?;
                 let pkcs8 = key.pkcs8_der()?;
+                let (key_format, key_bytes) = match sealing {
+                    None => (ContentFormat::Pkcs8, pkcs8),
+                    Some((recipient, wrap)) => {
+                        let signer = self
+                            .ca
+                            .key_generator()
+                            .ok_or(Error::EncryptedKeyUnsupported)?;
+                        let signed = key_package::sign(&pkcs8, signer)?;
+                        let sealed = enveloped_key::seal(&signed, recipient, wrap, rng)?;
+                        (ContentFormat::Pkcs7ServerGeneratedKey, sealed)
+                    }
+                };
                 let (cert_format, cert_bytes) = if function == Function::Skg {
                     let p7 = CertsOnly::new(alloc::vec![cert]).to_der()?;
                     (ContentFormat::Pkcs7CertsOnly, p7)
@@ -244,7 +276,7 @@ impl<C: CertificateAuthority> EstServer<C> {
                     (ContentFormat::PkixCert, cert.to_der().map_err(der_err)?)
                 };
                 let body = Multipart::new()
-                    .with(ContentFormat::Pkcs8, pkcs8.as_slice())
+                    .with(key_format, key_bytes.as_slice())
                     .with(cert_format, &cert_bytes)
                     .to_vec();
                 Ok(Response::ok(function, format, body))

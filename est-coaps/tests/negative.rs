@@ -315,7 +315,7 @@ fn policy_rejection_and_capacity_are_refused_without_state_change() {
 }
 
 #[test]
-fn encrypted_key_request_is_5_01() {
+fn encrypted_key_request_without_key_identifier_is_4_00() {
     use est_coaps::der::asn1::{Any, SetOfVec};
     use est_coaps::x509_cert::attr::Attribute;
     use est_coaps::x509_cert::builder::{Builder, RequestBuilder};
@@ -323,9 +323,10 @@ fn encrypted_key_request_is_5_01() {
     let cert = fx.device_cert.clone();
     let b = RequestBuilder::new(name("CN=enc")).unwrap();
     // The signature no longer covers the added attribute: /skg ignores it (RFC 9148 §5.8).
-    // Build the attribute by hand: smimeCapabilities with an empty SEQUENCE value.
+    // Build the attribute by hand: smimeCapabilities with an empty SEQUENCE value and no
+    // DecryptKeyIdentifier / AsymmetricDecryptKeyIdentifier (RFC 7030 §4.4.1: one MUST be).
     let attr = Attribute {
-        oid: est_coaps::csr::SMIME_CAPABILITIES,
+        oid: est_coaps::key_protection::SMIME_CAPABILITIES,
         values: SetOfVec::try_from(vec![
             Any::new(est_coaps::der::Tag::Sequence, vec![]).unwrap(),
         ])
@@ -341,8 +342,10 @@ fn encrypted_key_request_is_5_01() {
     refused(
         &mut fx,
         &post(&s, Some(286), None, &der, Some(&cert)),
-        Error::EncryptedKeyUnsupported,
-        Code::NOT_IMPLEMENTED,
+        Error::KeyProtectionRefused(
+            "SMIMECapabilities without DecryptKeyIdentifier or AsymmetricDecryptKeyIdentifier",
+        ),
+        Code::BAD_REQUEST,
     );
 }
 

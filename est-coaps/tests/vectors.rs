@@ -88,7 +88,7 @@ fn a3_skg_request_parses_and_its_signature_verifies() {
     let bytes = vector("skg-request.csr.der.hex");
     let unchecked = UncheckedCsr::from_der(&bytes).unwrap();
     assert_eq!(unchecked.subject().to_string(), "O=skg example");
-    assert!(!unchecked.asks_for_encrypted_key());
+    assert_eq!(unchecked.key_protection().unwrap(), None);
     let verified = VerifiedCsr::from_der(&bytes).unwrap();
     assert_eq!(verified.to_der().unwrap(), bytes);
 }
