@@ -339,6 +339,34 @@ mod tests {
         assert_eq!(classify(&other, 7, t, &[]), Incoming::Ignore);
     }
 
+    fn temp_dir(name: &str) -> std::path::PathBuf {
+        let d = std::env::temp_dir().join(format!("ace-est-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&d);
+        std::fs::create_dir_all(&d).unwrap();
+        d
+    }
+
+    /// A self-signed P-256 certificate `c.pem` with key `k.pem` made by OpenSSL, and a CSR
+    /// `sen.der` for it; returns the DTLS identity.
+    fn openssl_identity(d: &std::path::Path) -> DtlsCertificate {
+        use super::super::files::{pkcs8_der, read_cert, read_key};
+        let sh = "set -e; \
+            openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout k.pem \
+              -out c.pem -subj /CN=peer -days 2; \
+            openssl req -new -key k.pem -subj /CN=peer -outform DER -out sen.der";
+        let made = std::process::Command::new("sh")
+            .current_dir(d)
+            .args(["-c", sh])
+            .output()
+            .unwrap();
+        assert!(made.status.success(), "openssl: {made:?}");
+        DtlsCertificate {
+            certificate: est_coaps::der::Encode::to_der(&read_cert(&d.join("c.pem")).unwrap())
+                .unwrap(),
+            private_key: pkcs8_der(&read_key(&d.join("k.pem")).unwrap()).unwrap(),
+        }
+    }
+
     /// libcoap's `coap-server-gnutls` (an independent peer) answers `GET /async?1` with an
     /// empty ACK and, a second later, a CON 2.05 "done": the Transport stops retransmitting,
     /// waits, and acknowledges the CON (the server logs our empty ACK with its MID).
@@ -353,43 +381,8 @@ mod tests {
             found,
             "coap-server-gnutls or openssl is not installed: apt-get install libcoap3-bin openssl (scripts/test does)"
         );
-        let d = std::env::temp_dir().join(format!("ace-est-async-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&d);
-        std::fs::create_dir_all(&d).unwrap();
-        let made = Command::new("openssl")
-            .current_dir(&d)
-            .args([
-                "req",
-                "-x509",
-                "-newkey",
-                "ec",
-                "-pkeyopt",
-                "ec_paramgen_curve:P-256",
-            ])
-            .args([
-                "-nodes",
-                "-keyout",
-                "k.pem",
-                "-out",
-                "c.pem",
-                "-subj",
-                "/CN=async",
-                "-days",
-                "2",
-            ])
-            .output()
-            .unwrap();
-        assert!(made.status.success(), "{made:?}");
-        let cert = DtlsCertificate {
-            certificate: est_coaps::der::Encode::to_der(
-                &super::super::files::read_cert(&d.join("c.pem")).unwrap(),
-            )
-            .unwrap(),
-            private_key: super::super::files::pkcs8_der(
-                &super::super::files::read_key(&d.join("k.pem")).unwrap(),
-            )
-            .unwrap(),
-        };
+        let d = temp_dir("async");
+        let cert = openssl_identity(&d);
         // coap-server takes a port for CoAP (UDP+TCP) and listens for DTLS on port+1: try
         // OS-chosen ports until one pair is free.
         let mut started = None;
@@ -456,6 +449,119 @@ mod tests {
             log.contains(&ours),
             "the server never got our ACK {ours}:\n{log}"
         );
+    }
+
+    /// Pumps `t` until `until`, or until `stop` says so, collecting (arrival, raw, packet).
+    fn collect(
+        t: &mut Transport,
+        until: Instant,
+        stop: impl Fn(&Packet) -> bool,
+    ) -> Vec<(Instant, Vec<u8>, Packet)> {
+        let mut got = Vec::new();
+        while Instant::now() < until {
+            t.pump().unwrap();
+            for raw in std::mem::take(&mut t.conn.inbox) {
+                let p = Packet::from_bytes(&raw).unwrap();
+                let done = stop(&p);
+                got.push((Instant::now(), raw, p));
+                if done {
+                    return got;
+                }
+            }
+        }
+        got
+    }
+
+    /// `ace est-server --separate-ms 100` over a real socket, seen by a raw peer that
+    /// controls its ACKs: the final request gets an empty ACK, the CON 2.04 follows; a
+    /// retransmitted request gets the empty ACK again (the CA does not issue twice); the
+    /// unacknowledged CON is retransmitted unchanged no earlier than ACK_TIMEOUT
+    /// (RFC 7252 §4.2); once ACKed it is not sent again.
+    #[test]
+    fn server_separate_response_retransmits_until_acknowledged() {
+        use super::super::server::{ServerArgs, serve};
+        use std::sync::Arc;
+        use std::sync::atomic::{AtomicBool, Ordering};
+        let found = std::process::Command::new("sh")
+            .args(["-c", "command -v openssl"])
+            .output()
+            .is_ok_and(|o| o.status.success());
+        assert!(found, "openssl is not installed: apt-get install openssl");
+        let d = temp_dir("separate-raw");
+        let cert = openssl_identity(&d);
+        let sock = UdpSocket::bind("127.0.0.1:0").unwrap();
+        let addr = sock.local_addr().unwrap();
+        let args = ServerArgs {
+            listen: addr,
+            dir: d.join("srv"),
+            // The self-signed peer certificate is its own trusted CA.
+            client_ca: vec![d.join("c.pem")],
+            delay: None,
+            block_size: 1024,
+            separate_ms: Some(100),
+        };
+        let stop = Arc::new(AtomicBool::new(false));
+        let server = {
+            let stop = Arc::clone(&stop);
+            std::thread::spawn(move || serve(&args, sock, &stop).map_err(|e| e.to_string()))
+        };
+        let mut t = Transport::connect(addr, cert, 1024, Duration::from_secs(10)).unwrap();
+        let mut req = Packet::new();
+        req.header.set_type(MessageType::Confirmable);
+        req.header.code = MessageClass::Request(coap_lite::RequestType::Post);
+        req.header.message_id = 0x1111;
+        req.set_token(vec![7]);
+        for seg in [".well-known", "est", "sen"] {
+            req.add_option(CoapOption::UriPath, seg.as_bytes().to_vec());
+        }
+        coap::set_uint(&mut req, CoapOption::ContentFormat, 286);
+        req.payload = std::fs::read(d.join("sen.der")).unwrap();
+        let request = req.to_bytes().unwrap();
+        let is_con = |p: &Packet| p.header.get_type() == MessageType::Confirmable;
+        t.send(&request).unwrap();
+        let sent_at = Instant::now();
+        let got = collect(&mut t, sent_at + Duration::from_secs(5), is_con);
+        let [(_, _, ack), (con_at, con_raw, con)] = got.as_slice() else {
+            panic!("expected empty ACK then CON: {got:?}");
+        };
+        assert_eq!(ack.header.get_type(), MessageType::Acknowledgement);
+        assert_eq!(ack.header.code, MessageClass::Empty);
+        assert_eq!(ack.header.message_id, 0x1111);
+        assert!(ack.get_token().is_empty() && ack.payload.is_empty());
+        assert!(*con_at - sent_at >= Duration::from_millis(100));
+        assert_eq!(u8::from(con.header.code), 0x44, "2.04");
+        assert_eq!(con.get_token(), [7]);
+        assert_ne!(con.header.message_id, 0x1111, "a fresh Message ID");
+        assert_eq!(coap::get_uint(con, CoapOption::ContentFormat), Some(281));
+        let issued = est_coaps::CertsOnly::from_der(&con.payload).unwrap();
+        assert_eq!(issued.certificates().len(), 1);
+        let (con_at, con_raw, con_mid) = (*con_at, con_raw.clone(), con.header.message_id);
+        // The request again (its empty ACK was "lost"): only the empty ACK again.
+        t.send(&request).unwrap();
+        let got = collect(&mut t, Instant::now() + Duration::from_millis(800), |_| {
+            false
+        });
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!(got[0].1, [0x60, 0x00, 0x11, 0x11]);
+        // No ACK from us: the CON 2.04 comes again, byte for byte, after ACK_TIMEOUT.
+        let got = collect(&mut t, con_at + Duration::from_secs(8), is_con);
+        let Some((again_at, again_raw, _)) = got.last() else {
+            panic!("no retransmission");
+        };
+        assert_eq!(*again_raw, con_raw);
+        let gap = *again_at - con_at;
+        assert!(gap >= coap::ACK_TIMEOUT, "{gap:?}");
+        // Acknowledged now: the next retransmission (due 2 x the timeout later) never comes.
+        t.acknowledge(con_mid).unwrap();
+        let got = collect(
+            &mut t,
+            *again_at + gap * 2 + Duration::from_millis(700),
+            |_| false,
+        );
+        assert!(got.is_empty(), "{got:?}");
+        t.close();
+        stop.store(true, Ordering::Relaxed);
+        server.join().unwrap().unwrap();
     }
 
     #[test]
