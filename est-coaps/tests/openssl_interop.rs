@@ -16,32 +16,6 @@ use est_coaps::der::{EncodePem, pem::LineEnding};
 use est_coaps::p256::ecdsa::SigningKey;
 use est_coaps::p256::elliptic_curve::Generate;
 use est_coaps::*;
-use std::path::PathBuf;
-use std::process::Command;
-
-fn openssl(args: &[&str]) -> (bool, String) {
-    let out = Command::new("openssl").args(args).output().unwrap_or_else(|e| {
-        panic!("cannot run `openssl` ({e}): install it (apt-get install openssl); scripts/test does")
-    });
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    (out.status.success(), text)
-}
-
-fn tmpdir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("est-coaps-{name}-{}", std::process::id()));
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
-
-fn write(dir: &std::path::Path, file: &str, bytes: &[u8]) -> String {
-    let p = dir.join(file);
-    std::fs::write(&p, bytes).unwrap();
-    p.to_string_lossy().into_owned()
-}
 
 fn at() -> String {
     (NOW.0 + 3600).to_string()

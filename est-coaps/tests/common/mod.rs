@@ -12,6 +12,8 @@ use est_coaps::p256::elliptic_curve::Generate;
 use est_coaps::x509_cert::Certificate;
 use est_coaps::x509_cert::name::Name;
 use est_coaps::*;
+use std::path::PathBuf;
+use std::process::Command;
 use std::str::FromStr;
 
 pub const NOW: UnixTime = UnixTime(1_764_072_000); // 2025-11-25
@@ -155,4 +157,29 @@ pub fn view(r: &Response) -> ClientResponse<'_> {
 pub fn rng_seeded(seed: u64) -> rand::rngs::StdRng {
     use rand::SeedableRng;
     rand::rngs::StdRng::seed_from_u64(seed)
+}
+
+/// Runs `openssl` (an independent implementation); FAILS (never skips) when it is missing.
+pub fn openssl(args: &[&str]) -> (bool, String) {
+    let out = Command::new("openssl").args(args).output().unwrap_or_else(|e| {
+        panic!("cannot run `openssl` ({e}): install it (apt-get install openssl); scripts/test does")
+    });
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success(), text)
+}
+
+pub fn tmpdir(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("est-coaps-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+pub fn write(dir: &std::path::Path, file: &str, bytes: &[u8]) -> String {
+    let p = dir.join(file);
+    std::fs::write(&p, bytes).unwrap();
+    p.to_string_lossy().into_owned()
 }
