@@ -138,6 +138,7 @@ impl VerifiedToken {
     }
 
     /// The claims, owned.
+    #[inline]
     pub fn into_claims(self) -> Claims {
         self.claims
     }

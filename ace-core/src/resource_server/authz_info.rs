@@ -288,18 +288,14 @@ impl<K: ace_cwt::KeyStore, M: ScopeMatcher> ResourceServer<K, M> {
                 exi_sequence,
             },
         };
-        let stored = self
+        let mut evicted = None;
+        let replaced = self
             .store
-            .store(token, now, uptime)
+            .store_in_place(token, now, uptime, |old| evicted = Some(old))
             .map_err(|_| Error::TokenStoreFull)?;
-        let replaced = match stored {
-            super::Stored::Replaced(_) => true,
-            super::Stored::Added => false,
-            super::Stored::EvictedExpired(old) => {
-                self.note_expired(&old);
-                false
-            }
-        };
+        if let Some(old) = evicted {
+            self.note_expired(&old);
+        }
         Ok(AuthzInfoOutcome::Stored { key_id, replaced })
     }
 

@@ -148,6 +148,40 @@ impl<A> TokenStore<A> {
         }
     }
 
+    /// [`TokenStore::store`] for the RS's `/authz-info` path: a superseded token of the same
+    /// key is overwritten in place (not moved out and handed back; a token is large), and
+    /// `true` says that one was replaced. An evicted expired token goes to `evicted`. The
+    /// store ends in the same state as with [`TokenStore::store`] (tests compare both).
+    pub(crate) fn store_in_place(
+        &mut self,
+        token: StoredToken<A>,
+        now: Option<UnixTime>,
+        uptime: u64,
+        evicted: impl FnOnce(StoredToken<A>),
+    ) -> Result<bool, StoreRefusal> {
+        if let Some(slot) = self.entries.iter_mut().find(|e| e.key_id == token.key_id) {
+            *slot = token;
+            return Ok(true);
+        }
+        if self.entries.len() < self.capacity {
+            self.entries.push(token);
+            return Ok(false);
+        }
+        let expired = self
+            .entries
+            .iter()
+            .position(|e| e.expiry.is_expired(now, uptime));
+        match expired {
+            Some(i) => {
+                let old = self.entries.swap_remove(i);
+                self.entries.push(token);
+                evicted(old);
+                Ok(false)
+            }
+            None => Err(StoreRefusal::Full),
+        }
+    }
+
     /// RFC 9200 §5.10.3: "revisit that list regularly to expunge expired tokens". Returns the
     /// removed tokens (the caller may need their `exi` sequence numbers).
     pub fn expunge_expired(&mut self, now: Option<UnixTime>, uptime: u64) -> Vec<StoredToken<A>> {
@@ -244,6 +278,36 @@ mod tests {
             Stored::EvictedExpired(token(b"b", Expiry::AfterUptime(50), 2))
         );
         assert!(s.get(&KeyId::from(b"a")).is_some());
+    }
+
+    proptest::proptest! {
+        /// `store_in_place` leaves the store as `store` does and reports the same outcome.
+        #[test]
+        fn store_in_place_equals_store(
+            ops in proptest::collection::vec((0u8..5, 0u64..100, 0u64..60, 0u32..1000), 0..30),
+            capacity in 1usize..4,
+        ) {
+            let mut a = TokenStore::new(capacity);
+            let mut b = TokenStore::new(capacity);
+            for (kid, exi, uptime, v) in ops {
+                let t = token(&[kid], Expiry::AfterUptime(exi), v);
+                let now = Some(UnixTime::from_secs(uptime));
+                let mut evicted = None;
+                let fast = b.store_in_place(t.clone(), now, uptime, |old| evicted = Some(old));
+                let slow = a.store(t, now, uptime);
+                match slow {
+                    Ok(Stored::Replaced(_)) => proptest::prop_assert_eq!(fast, Ok(true)),
+                    Ok(Stored::Added) => proptest::prop_assert_eq!(fast, Ok(false)),
+                    Ok(Stored::EvictedExpired(old)) => {
+                        proptest::prop_assert_eq!(fast, Ok(false));
+                        proptest::prop_assert_eq!(evicted.take(), Some(old));
+                    }
+                    Err(e) => proptest::prop_assert_eq!(fast, Err(e)),
+                }
+                proptest::prop_assert!(evicted.is_none());
+                proptest::prop_assert_eq!(&a, &b);
+            }
+        }
     }
 
     #[test]
