@@ -402,3 +402,125 @@ fn openssl_s_client_negotiates_gcm_and_ccm8_is_missing() {
     // No shared suite: no session (s_client gives up or is stopped by `timeout`).
     assert!(!text.contains("Server certificate"), "{text}");
 }
+
+#[test]
+fn ace_est_serverkeygen_encrypted_with_a_kek_and_to_the_client_certificate() {
+    // RFC 9148 §5.8 / RFC 7030 §4.4: Content-Format 280 over DTLS, end to end.
+    let d = dir("skg280");
+    factory_pki(&d);
+    let kek = "00112233445566778899aabbccddeeff";
+    let srv = start_server(&d, &["--kek", &format!("device-kek={kek}")]);
+    let p = srv.port;
+    let base = ["--cert", "dev.pem", "--key", "dev.key"];
+    let (ok, text) = ace_est(
+        &d,
+        p,
+        &[&base[..], &["cacerts", "--out", "ca.pem"]].concat(),
+    );
+    assert!(ok, "{text}");
+    let check = |key: &str, cert: &str| {
+        let (ok, text) = run(tool("openssl")
+            .args(["pkey", "-noout", "-check", "-in"])
+            .arg(d.join(key)));
+        assert!(ok, "{text}");
+        // The certificate certifies exactly the key that was decrypted.
+        let (_, k) = run(tool("openssl")
+            .args(["pkey", "-pubout", "-in"])
+            .arg(d.join(key)));
+        let (_, c) = run(tool("openssl")
+            .args(["x509", "-noout", "-pubkey", "-in"])
+            .arg(d.join(cert)));
+        assert!(k.contains("BEGIN PUBLIC KEY") && k == c, "{k}\n{c}");
+        let (ok, text) = run(tool("openssl")
+            .arg("verify")
+            .arg("-CAfile")
+            .arg(d.join("ca.pem"))
+            .arg(d.join(cert)));
+        assert!(ok, "{text}");
+    };
+    let skg = |extra: &[&str], out: &str| {
+        let key = format!("{out}.key");
+        let cert = format!("{out}.pem");
+        let args = [
+            &[
+                "--ca",
+                "ca.pem",
+                "--block-size",
+                "64",
+                "serverkeygen",
+                "--subject",
+                "CN=skg-280",
+            ][..],
+            extra,
+            &["--out-key", &key, "--out-cert", &cert],
+        ]
+        .concat();
+        ace_est(&d, p, &[&base[..], &args].concat())
+    };
+    // Symmetric: KEKRecipientInfo, /skg and /skc.
+    for (pkix, out) in [(false, "k1"), (true, "k2")] {
+        let mut extra = vec!["--kek-id", "device-kek", "--kek", kek];
+        if pkix {
+            extra.push("--pkix");
+        }
+        let (ok, text) = skg(&extra, out);
+        assert!(ok && text.contains("Content-Format 280"), "{text}");
+        check(&format!("{out}.key"), &format!("{out}.pem"));
+    }
+    // The same identifier with another key: the client cannot unwrap and writes nothing.
+    let (ok, text) = skg(
+        &[
+            "--kek-id",
+            "device-kek",
+            "--kek",
+            "ffeeddccbbaa99887766554433221100",
+        ],
+        "bad",
+    );
+    assert!(!ok && text.contains("key unwrap failed"), "{text}");
+    assert!(!d.join("bad.key").exists());
+    // An identifier the server does not know: 4.00 (RFC 7030 §4.4.1.1).
+    let (ok, text) = skg(&["--kek-id", "other", "--kek", kek], "bad");
+    assert!(!ok && text.contains("4.00"), "{text}");
+    // Key agreement to the client's own certificate: enrol one (keyAgreement + SKI), then
+    // ask for a server-generated key encrypted to it (KeyAgreeRecipientInfo).
+    let (ok, text) = ace_est(
+        &d,
+        p,
+        &[
+            &base[..],
+            &[
+                "--ca",
+                "ca.pem",
+                "enroll",
+                "--subject",
+                "CN=device-1,O=Maker",
+            ],
+            &["--out-key", "op.key", "--out-cert", "op.pem"],
+        ]
+        .concat(),
+    );
+    assert!(ok, "{text}");
+    let (ok, text) = ace_est(
+        &d,
+        p,
+        &[
+            "--cert",
+            "op.pem",
+            "--key",
+            "op.key",
+            "--ca",
+            "ca.pem",
+            "serverkeygen",
+            "--subject",
+            "CN=skg-ecdh",
+            "--encrypt-to-cert",
+            "--out-key",
+            "e.key",
+            "--out-cert",
+            "e.pem",
+        ],
+    );
+    assert!(ok && text.contains("Content-Format 280"), "{text}");
+    check("e.key", "e.pem");
+}

@@ -134,7 +134,7 @@ pub enum Error {
     #[error("server answered 4.08 Request Entity Incomplete; restarts exhausted (RFC 7959 §2.9.2)")]
     RestartsExhausted,
     /// The peer answered with a code this transfer cannot continue from.
-    #[error("transfer ended by response code {code:#04x}")]
+    #[error("transfer ended by response code {}.{:02}", .code >> 5, .code & 0x1f)]
     UnexpectedResponse {
         /// The raw CoAP code received.
         code: u8,

@@ -165,6 +165,8 @@ pub fn run() -> Result<(), BoxError> {
         delay: None,
         block_size: 1024,
         separate_ms: None,
+        kek: Vec::new(),
+        key_agreement_cert: Vec::new(),
     };
     let sock = UdpSocket::bind(args.listen)?;
     let addr = sock.local_addr()?;

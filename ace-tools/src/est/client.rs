@@ -499,6 +499,8 @@ mod tests {
             delay: None,
             block_size: 1024,
             separate_ms: Some(100),
+            kek: Vec::new(),
+            key_agreement_cert: Vec::new(),
         };
         let stop = Arc::new(AtomicBool::new(false));
         let server = {

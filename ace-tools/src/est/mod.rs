@@ -86,6 +86,17 @@ pub enum EstCommand {
         /// Ask for a single certificate (/skc, 287) instead of PKCS#7 (/skg, 281).
         #[arg(long)]
         pkix: bool,
+        /// Ask for the key encrypted (Content-Format 280, RFC 7030 §4.4.1.1) with this shared
+        /// key-encryption key, hex (16 or 32 bytes); `--kek-id` names it.
+        #[arg(long, requires = "kek_id", conflicts_with = "encrypt_to_cert")]
+        kek: Option<String>,
+        /// The DecryptKeyIdentifier of `--kek`, as text.
+        #[arg(long, requires = "kek")]
+        kek_id: Option<String>,
+        /// Ask for the key encrypted (Content-Format 280, RFC 7030 §4.4.1.2) to the key of
+        /// `--cert` by ECDH, naming it by the certificate's subjectKeyIdentifier.
+        #[arg(long)]
+        encrypt_to_cert: bool,
         /// Output key (PKCS#8 PEM).
         #[arg(long)]
         out_key: PathBuf,
@@ -93,6 +104,34 @@ pub enum EstCommand {
         #[arg(long)]
         out_cert: PathBuf,
     },
+}
+
+/// RFC 7030 §4.4.1: the client key that will open an encrypted server-generated key, from
+/// `--kek`/`--kek-id` or `--encrypt-to-cert` (the DTLS certificate and key).
+fn key_decryption(
+    kek: Option<(String, String)>,
+    encrypt_to_cert: bool,
+    cert: &Certificate,
+    key: &SigningKey,
+) -> Result<Option<KeyDecryption>, BoxError> {
+    if let Some((id, hex_key)) = kek {
+        return Ok(Some(KeyDecryption::Kek {
+            id: id.into_bytes(),
+            key: hex::decode(hex_key).map_err(|e| format!("--kek: {e}"))?,
+        }));
+    }
+    if !encrypt_to_cert {
+        return Ok(None);
+    }
+    let ski = cert
+        .tbs_certificate()
+        .get_extension::<est_coaps::x509_cert::ext::pkix::SubjectKeyIdentifier>()?
+        .ok_or("--encrypt-to-cert: the certificate has no subjectKeyIdentifier")?
+        .1;
+    Ok(Some(KeyDecryption::Agreement {
+        key_id: ski.0.as_bytes().to_vec(),
+        secret: est_coaps::p256::SecretKey::from(key.as_nonzero_scalar()),
+    }))
 }
 
 fn unix_now() -> UnixTime {
@@ -229,21 +268,42 @@ pub fn run_client(args: ClientArgs) -> Result<(), BoxError> {
         EstCommand::Serverkeygen {
             subject,
             pkix,
+            kek,
+            kek_id,
+            encrypt_to_cert,
             out_key,
             out_cert,
         } => {
             anchors()?;
+            let decryption = key_decryption(kek_id.zip(kek), encrypt_to_cert, &cert, &key)?;
+            let protection = decryption
+                .as_ref()
+                .map(|d| KeyProtection::new(d.protection_key(), &KeyWrap::ALL))
+                .transpose()?;
             // RFC 9148 §5.8: the server ignores this CSR's key; any key signs it.
             let throwaway = SigningKey::generate_from_rng(&mut rand::rng());
-            let csr = build_csr(&Name::from_str(&subject)?, &throwaway, None)?;
-            let e = est.serverkeygen(csr.to_der()?, pkix);
+            let csr = build_serverkeygen_csr(
+                &Name::from_str(&subject)?,
+                &throwaway,
+                protection.as_ref(),
+            )?;
+            let mut e = est.serverkeygen(csr.to_der()?, pkix);
+            let encrypted = decryption.is_some();
+            if let Some(d) = decryption {
+                e = e.decrypting_with(d);
+            }
             let Step::IssuedWithKey { pkcs8, certificate } = complete(&mut t, e)? else {
                 return Err("unexpected".into());
             };
             files::write_pkcs8_der(&out_key, &pkcs8)?;
             files::write_certs(&out_cert, &[certificate])?;
             println!(
-                "server-generated key: wrote {} and {}",
+                "server-generated key{}: wrote {} and {}",
+                if encrypted {
+                    " (Content-Format 280: decrypted, key package signature checked)"
+                } else {
+                    ""
+                },
                 out_key.display(),
                 out_cert.display()
             );

@@ -45,6 +45,32 @@ pub struct ServerArgs {
     /// until acknowledged (RFC 9148 §5.7 short delay; RFC 7252 §5.2.2).
     #[arg(long)]
     pub separate_ms: Option<u64>,
+    /// A shared key-encryption key for encrypted server-side key generation (Content-Format
+    /// 280, RFC 7030 §4.4.1.1), as ID=HEX: the DecryptKeyIdentifier (text) and the 16- or
+    /// 32-byte key. Repeatable.
+    #[arg(long, value_name = "ID=HEX")]
+    pub kek: Vec<String>,
+    /// A client key agreement certificate (PEM, P-256, with subjectKeyIdentifier) that /skg
+    /// and /skc may encrypt generated keys to (RFC 7030 §4.4.1.2). A client's own DTLS
+    /// certificate can always be named. Repeatable.
+    #[arg(long)]
+    pub key_agreement_cert: Vec<PathBuf>,
+}
+
+/// RFC 7030 §4.4.1: the keys `--kek` and `--key-agreement-cert` configure.
+fn decrypt_keys(args: &ServerArgs) -> Result<DecryptKeys, BoxError> {
+    let mut keys = DecryptKeys::new();
+    for k in &args.kek {
+        let (id, hex_key) = k.split_once('=').ok_or("--kek takes ID=HEX")?;
+        keys = keys.with_secret(
+            id.as_bytes(),
+            &hex::decode(hex_key).map_err(|e| format!("--kek: {e}"))?,
+        )?;
+    }
+    for f in &args.key_agreement_cert {
+        keys = keys.with_certificate(&files::read_cert(f)?)?;
+    }
+    Ok(keys)
 }
 
 /// At most this many separate responses are pending at a time; beyond it the server
@@ -157,11 +183,13 @@ fn load_or_create(
         files::write_key(&srv_key, &key)?;
         files::write_certs(&srv_cert, &[cert])?;
     }
+    let (key, cert) = (files::read_key(&srv_key)?, files::read_cert(&srv_cert)?);
     let dtls_cert = DtlsCertificate {
-        certificate: est_coaps::der::Encode::to_der(&files::read_cert(&srv_cert)?)?,
-        private_key: files::pkcs8_der(&files::read_key(&srv_key)?)?,
+        certificate: est_coaps::der::Encode::to_der(&cert)?,
+        private_key: files::pkcs8_der(&key)?,
     };
-    Ok((ca, dtls_cert))
+    // RFC 7030 §4.4.2: the EST server, which generates the keys, signs encrypted ones.
+    Ok((ca.with_key_generator(key, cert), dtls_cert))
 }
 
 struct Peer {
@@ -185,7 +213,7 @@ pub(crate) fn serve(args: &ServerArgs, sock: UdpSocket, stop: &AtomicBool) -> Re
     for f in &args.client_ca {
         anchors.extend(files::read_certs(f)?);
     }
-    let mut server = EstServer::new(EstPath::default(), ca);
+    let mut server = EstServer::new(EstPath::default(), ca).with_decrypt_keys(decrypt_keys(args)?);
     sock.set_read_timeout(Some(Duration::from_millis(20)))?;
     let config = dtls::config()?;
     let max_szx = Szx::at_most(args.block_size.clamp(16, 1024));
