@@ -33,7 +33,9 @@ fn demo_prints_401_hints_201_token_201_upload_205_403_then_est_205_crts_204_sen(
         .collect();
     assert_eq!(
         codes,
-        ["4.01", "2.01", "2.01", "2.05", "4.03", "2.05", "2.04"],
+        [
+            "4.01", "2.01", "2.01", "2.05", "4.03", "2.05", "2.04", "2.04"
+        ],
         "{stdout}"
     );
     assert!(responses[0].starts_with("RS:") && responses[1].starts_with("AS:"));
@@ -119,5 +121,21 @@ fn demo_prints_401_hints_201_token_201_upload_205_403_then_est_205_crts_204_sen(
         "{step6}"
     );
     assert!(step6.contains("chains to the CA"), "{step6}");
+    // Then /skg with the key encrypted to the new certificate (RFC 9148 §5.8): a
+    // multipart-core answer whose key part is Content-Format 280 and certificate part 281.
+    assert!(
+        step6.contains("client -> EST: POST /.well-known/est/skg (application/pkcs10), Accept 62"),
+        "{step6}"
+    );
+    assert!(
+        step6.contains("client <- EST: 2.04 Changed (application/multipart-core)"),
+        "{step6}"
+    );
+    assert!(step6.contains("multipart-core parts: 280 ("), "{step6}");
+    assert!(step6.contains(", 281 ("), "{step6}");
+    assert!(
+        step6.contains("server-generated identity: subject \"CN=demo-device-2,O=ace-tools\""),
+        "{step6}"
+    );
     assert!(stdout.trim_end().ends_with("Demo complete."), "{stdout}");
 }

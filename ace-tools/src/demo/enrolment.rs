@@ -5,6 +5,9 @@
 //! device's factory certificate, which the server accepts as a client CA (RFC 9148 §4:
 //! the client authenticates with a certificate chaining to a trusted CA). The device then
 //! fetches the CA certificates (/crts, §5.3) and enrols a new P-256 key (/sen, §5.4).
+//! With its new operational certificate it then asks for a server-generated key, returned
+//! encrypted to that certificate's key (/skg, §5.8, Content-Format 280: CMS EnvelopedData
+//! with ECDH, inside it the key package signed by the EST server).
 
 use std::net::{SocketAddr, UdpSocket};
 use std::path::{Path, PathBuf};
@@ -97,6 +100,7 @@ fn format_cf(cf: Option<u16>) -> String {
         Some(281) => " (application/pkcs7-mime; smime-type=certs-only)".into(),
         Some(286) => " (application/pkcs10)".into(),
         Some(287) => " (application/pkix-cert)".into(),
+        Some(62) => " (application/multipart-core)".into(),
         Some(0) => " (text/plain)".into(),
         Some(n) => format!(" (Content-Format {n})"),
         None => String::new(),
@@ -225,6 +229,75 @@ fn device_story(addr: SocketAddr, device: DtlsCertificate) -> Result<(), BoxErro
     println!(
         "   the issued certificate chains to the CA \"{}\" (signature verified)\n",
         ca.tbs_certificate().subject()
+    );
+    server_keygen(addr, &est, &cert, &key)
+}
+
+/// /skg with the new certificate: the key comes back encrypted to that certificate's key
+/// (RFC 7030 §4.4.1.2: AsymmetricDecryptKeyIdentifier = its subjectKeyIdentifier).
+fn server_keygen(
+    addr: SocketAddr,
+    est: &EstClient,
+    cert: &Certificate,
+    key: &SigningKey,
+) -> Result<(), BoxError> {
+    println!(
+        "   the device reconnects with its new certificate and asks for a server-generated key,"
+    );
+    println!("   encrypted to that certificate's key (ECDH), for a second identity:");
+    let identity = DtlsCertificate {
+        certificate: est_coaps::der::Encode::to_der(cert)?,
+        private_key: files::pkcs8_der(key)?,
+    };
+    let mut t = Transport::connect(addr, identity, 1024, Duration::from_secs(5))?;
+    let (_, ski) = cert
+        .tbs_certificate()
+        .get_extension::<est_coaps::x509_cert::ext::pkix::SubjectKeyIdentifier>()?
+        .ok_or("the issued certificate has no subjectKeyIdentifier")?;
+    let decryption = KeyDecryption::Agreement {
+        key_id: ski.0.as_bytes().to_vec(),
+        secret: est_coaps::p256::SecretKey::from(key.as_nonzero_scalar()),
+    };
+    let protection = KeyProtection::new(decryption.protection_key(), &[KeyWrap::Aes128])?;
+    let throwaway = SigningKey::generate_from_rng(&mut rand::rng());
+    let csr = build_serverkeygen_csr(
+        &Name::from_str("CN=demo-device-2,O=ace-tools")?,
+        &throwaway,
+        Some(&protection),
+    )?;
+    let mut e = est
+        .serverkeygen(csr.to_der()?, false)
+        .decrypting_with(decryption);
+    let now = unix_now();
+    let req = e.request(now).cloned().ok_or("no /skg request")?;
+    let resp = exchange(&mut t, &req)?;
+    t.close();
+    if resp.code != Code::CHANGED {
+        return Err(format!(
+            "POST /skg: expected 2.04, got {} ({})",
+            resp.code,
+            String::from_utf8_lossy(&resp.payload)
+        )
+        .into());
+    }
+    let parts: Vec<String> = Multipart::decode(&resp.payload)?
+        .parts
+        .iter()
+        .map(|p| {
+            format!(
+                "{} ({} bytes)",
+                p.content_format,
+                p.representation.map_or(0, <[u8]>::len)
+            )
+        })
+        .collect();
+    println!("   multipart-core parts: {}", parts.join(", "));
+    let Step::IssuedWithKey { certificate, .. } = e.on_response(&view(&resp), now)? else {
+        return Err("POST /skg: no key issued".into());
+    };
+    print_cert("server-generated identity", &certificate);
+    println!(
+        "   the key (Content-Format 280) was decrypted with the device key, its package signature\n   checked against the CA, and it is the key this certificate certifies\n"
     );
     Ok(())
 }
