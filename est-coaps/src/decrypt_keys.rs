@@ -12,12 +12,21 @@ use der::referenced::OwnedToRef;
 use p256::PublicKey;
 use x509_cert::Certificate;
 use x509_cert::ext::pkix::{KeyUsage, KeyUsages, SubjectKeyIdentifier};
+use zeroize::Zeroize;
 
 /// Secret and public keys for Content-Format 280, by identifier.
 #[derive(Clone, Default)]
 pub struct DecryptKeys {
     secrets: Vec<(Vec<u8>, Vec<u8>)>,
     agreement: Vec<(Vec<u8>, PublicKey)>,
+}
+
+impl Drop for DecryptKeys {
+    fn drop(&mut self) {
+        for (_, key) in &mut self.secrets {
+            key.zeroize();
+        }
+    }
 }
 
 impl core::fmt::Debug for DecryptKeys {
@@ -77,6 +86,9 @@ impl DecryptKeys {
         }
         if id.is_empty() {
             return Err(Error::KeyProtectionRefused("empty key identifier"));
+        }
+        for (_, old) in self.secrets.iter_mut().filter(|(i, _)| i == id) {
+            old.zeroize();
         }
         self.secrets.retain(|(i, _)| i != id);
         self.secrets.push((id.to_vec(), key.to_vec()));

@@ -35,6 +35,7 @@ use rand_core::CryptoRng;
 use sha2::{Digest, Sha256};
 use spki::AlgorithmIdentifierOwned;
 use x509_cert::ext::pkix::SubjectKeyIdentifier;
+use zeroize::{Zeroize, Zeroizing};
 
 /// RFC 5652 §6.1: id-envelopedData.
 pub const ID_ENVELOPED_DATA: ObjectIdentifier =
@@ -96,6 +97,15 @@ impl core::fmt::Debug for KeyDecryption {
     }
 }
 
+impl Drop for KeyDecryption {
+    fn drop(&mut self) {
+        // The P-256 `SecretKey` zeroizes itself.
+        if let KeyDecryption::Kek { key, .. } = self {
+            key.zeroize();
+        }
+    }
+}
+
 impl KeyDecryption {
     /// The identifier the CSR must carry to ask for this key (RFC 7030 §4.4.1).
     #[must_use]
@@ -131,7 +141,11 @@ struct EccCmsSharedInfo {
 
 /// RFC 5753 §3.1.1 / ANSI X9.63 §3.6.1 with SHA-256: the key-encryption key from the
 /// shared secret `z` (one SHA-256 block suffices for both key sizes).
-fn x963_kek(z: &[u8], wrap: KeyWrap, ukm: Option<&OctetString>) -> Result<Vec<u8>, Error> {
+fn x963_kek(
+    z: &[u8],
+    wrap: KeyWrap,
+    ukm: Option<&OctetString>,
+) -> Result<Zeroizing<Vec<u8>>, Error> {
     let bits = u32::try_from(wrap.key_len() * 8).map_err(|_| BAD)?;
     let info = EccCmsSharedInfo {
         key_info: wrap.algorithm(),
@@ -145,7 +159,10 @@ fn x963_kek(z: &[u8], wrap: KeyWrap, ukm: Option<&OctetString>) -> Result<Vec<u8
         .chain_update(1u32.to_be_bytes())
         .chain_update(&info)
         .finalize();
-    Ok(block.get(..wrap.key_len()).ok_or(BAD)?.to_vec())
+    let mut block = block;
+    let kek = Zeroizing::new(block.get(..wrap.key_len()).ok_or(BAD)?.to_vec());
+    block.zeroize();
+    Ok(kek)
 }
 
 fn wrap_key(wrap: KeyWrap, kek: &[u8], cek: &[u8]) -> Result<Vec<u8>, Error> {
@@ -164,12 +181,12 @@ fn wrap_key(wrap: KeyWrap, kek: &[u8], cek: &[u8]) -> Result<Vec<u8>, Error> {
     Ok(out)
 }
 
-fn unwrap_key(wrap: KeyWrap, kek: &[u8], wrapped: &[u8]) -> Result<Vec<u8>, Error> {
+fn unwrap_key(wrap: KeyWrap, kek: &[u8], wrapped: &[u8]) -> Result<Zeroizing<Vec<u8>>, Error> {
     const FAIL: Error = Error::KeyDecryptionFailed("key unwrap failed");
     if wrapped.len() != wrap.key_len() + 8 {
         return Err(FAIL);
     }
-    let mut out = alloc::vec![0u8; wrap.key_len()];
+    let mut out = Zeroizing::new(alloc::vec![0u8; wrap.key_len()]);
     match wrap {
         KeyWrap::Aes128 => aes_kw::KwAes128::new_from_slice(kek)
             .map_err(|_| FAIL)?
@@ -205,9 +222,14 @@ fn cbc_encrypt(wrap: KeyWrap, cek: &[u8], iv: &[u8; 16], content: &[u8]) -> Resu
     Ok(buf)
 }
 
-fn cbc_decrypt(wrap: KeyWrap, cek: &[u8], iv: &[u8], ct: &[u8]) -> Result<Vec<u8>, Error> {
+fn cbc_decrypt(
+    wrap: KeyWrap,
+    cek: &[u8],
+    iv: &[u8],
+    ct: &[u8],
+) -> Result<Zeroizing<Vec<u8>>, Error> {
     const FAIL: Error = Error::KeyDecryptionFailed("content decryption failed");
-    let mut buf = ct.to_vec();
+    let mut buf = Zeroizing::new(ct.to_vec());
     let len = match wrap {
         KeyWrap::Aes128 => cbc::Decryptor::<aes::Aes128>::new_from_slices(cek, iv)
             .map_err(|_| FAIL)?
@@ -246,7 +268,7 @@ pub fn seal<R: CryptoRng + ?Sized>(
     wrap: KeyWrap,
     rng: &mut R,
 ) -> Result<Vec<u8>, Error> {
-    let mut cek = alloc::vec![0u8; wrap.key_len()];
+    let mut cek = Zeroizing::new(alloc::vec![0u8; wrap.key_len()]);
     rng.fill_bytes(&mut cek);
     let mut iv = [0u8; 16];
     rng.fill_bytes(&mut iv);
@@ -327,7 +349,7 @@ pub fn seal<R: CryptoRng + ?Sized>(
 
 /// What unwraps the content-encryption key: the wrap algorithm, the key-encryption key and
 /// the wrapped key.
-type Unwrapping = (KeyWrap, Vec<u8>, Vec<u8>);
+type Unwrapping = (KeyWrap, Zeroizing<Vec<u8>>, Vec<u8>);
 
 /// The key-encryption key and wrap algorithm for our recipient info, or `None` if `info` is
 /// for someone else.
@@ -343,7 +365,7 @@ fn our_kek(info: &RecipientInfo, key: &KeyDecryption) -> Result<Option<Unwrappin
             let wrap = KeyWrap::from_oid(&k.key_enc_alg.oid).ok_or(Error::UnsupportedAlgorithm)?;
             Ok(Some((
                 wrap,
-                key.clone(),
+                Zeroizing::new(key.clone()),
                 k.encrypted_key.as_bytes().to_vec(),
             )))
         }
@@ -388,14 +410,15 @@ fn our_kek(info: &RecipientInfo, key: &KeyDecryption) -> Result<Option<Unwrappin
 }
 
 /// RFC 7030 §4.4.2 on the client: decrypts a Content-Format 280 payload with `key` and
-/// returns the DER SignedData inside (check it with [`crate::key_package::verify`]).
+/// returns the DER SignedData inside (check it with [`crate::key_package::verify`]); it holds
+/// the private key, so it is zeroed when dropped.
 ///
 /// # Errors
 /// [`Error::MalformedDer`] for a structure that is not such an EnvelopedData;
 /// [`Error::UnsupportedAlgorithm`] for algorithms other than AES key wrap + AES-CBC (+ ECDH
 /// with the SHA-256 X9.63 KDF); [`Error::KeyDecryptionFailed`] when no recipient info is
 /// ours or unwrapping/decryption fails.
-pub fn open(payload: &[u8], key: &KeyDecryption) -> Result<Vec<u8>, Error> {
+pub fn open(payload: &[u8], key: &KeyDecryption) -> Result<Zeroizing<Vec<u8>>, Error> {
     let ci = ContentInfo::from_der(payload).map_err(|_| BAD)?;
     if ci.content_type != ID_ENVELOPED_DATA {
         return Err(BAD);
