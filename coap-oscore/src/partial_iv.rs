@@ -53,13 +53,13 @@ impl PartialIv {
 
     /// The minimal big-endian encoding.
     pub fn encode(self) -> EncodedPartialIv {
-        let all = self.0.to_be_bytes();
-        let mut bytes = [0u8; 5];
-        bytes.copy_from_slice(all.get(3..).unwrap_or(&[0; 5]));
-        let significant = 8 - (self.0.leading_zeros() as usize / 8);
+        // The value has at most 40 bits (checked on construction): its low 5 bytes, of which
+        // the significant ones (at least one, for 0).
+        let [_, _, _, bytes @ ..] = self.0.to_be_bytes();
+        let bits = 64 - (self.0 | 1).leading_zeros();
         EncodedPartialIv {
             bytes,
-            len: significant.clamp(1, 5) as u8,
+            len: bits.div_ceil(8).min(5) as u8,
         }
     }
 }
@@ -67,5 +67,37 @@ impl PartialIv {
 impl core::fmt::Display for PartialIv {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         write!(f, "Partial IV {}", self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The encoding is the shortest big-endian form (one byte for 0), checked against the
+    /// definition for values at every byte boundary up to 2^40 − 1.
+    #[test]
+    fn encode_is_minimal_big_endian() {
+        for shift in 0..40 {
+            for seq in [
+                1u64 << shift,
+                (1u64 << shift) - 1,
+                (1u64 << (shift + 1)) - 1,
+            ] {
+                let expected: Vec<u8> = seq
+                    .to_be_bytes()
+                    .into_iter()
+                    .skip_while(|b| *b == 0)
+                    .collect();
+                let expected = if expected.is_empty() {
+                    vec![0]
+                } else {
+                    expected
+                };
+                let piv = PartialIv::new(seq).unwrap();
+                assert_eq!(piv.encode().as_bytes(), &expected[..], "seq {seq}");
+                assert_eq!(PartialIv::decode(piv.encode().as_bytes()), Ok(piv));
+            }
+        }
     }
 }

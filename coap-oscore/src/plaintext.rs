@@ -35,12 +35,19 @@ impl<'b> PlaintextWriter<'b> {
         let delta = number
             .checked_sub(self.last_option)
             .ok_or(Error::OutputMessage)?;
-        let (dn, dext, dlen) = nibble(usize::from(delta));
-        let (ln, lext, llen) = nibble(value.len());
-        self.put(&[(dn << 4) | ln])?;
-        self.put(dext.get(..dlen).unwrap_or(&[]))?;
-        self.put(lext.get(..llen).unwrap_or(&[]))?;
-        self.put(value)?;
+        let (head, head_len) = header(usize::from(delta), value.len());
+        let start = self.len;
+        let end = start + head_len + value.len();
+        let (head_out, value_out) = self
+            .buf
+            .get_mut(start..end)
+            .and_then(|dst| dst.split_at_mut_checked(head_len))
+            .ok_or(Error::BufferTooSmall)?;
+        for (o, b) in head_out.iter_mut().zip(head) {
+            *o = b;
+        }
+        value_out.copy_from_slice(value);
+        self.len = end;
         self.last_option = number;
         Ok(())
     }
@@ -74,6 +81,25 @@ impl<'b> PlaintextWriter<'b> {
             self.put(payload)?;
         }
         Ok((self.buf, self.len))
+    }
+}
+
+/// RFC 7252 §3.1: the option header (delta and length nibbles, then their extended bytes) for
+/// `delta` and `len`, and how many of its bytes are used.
+fn header(delta: usize, len: usize) -> ([u8; 5], usize) {
+    let (dn, [d0, d1], dlen) = nibble(delta);
+    let (ln, [l0, l1], llen) = nibble(len);
+    let first = (dn << 4) | ln;
+    match (dlen, llen) {
+        (0, 0) => ([first, 0, 0, 0, 0], 1),
+        (0, 1) => ([first, l0, 0, 0, 0], 2),
+        (0, _) => ([first, l0, l1, 0, 0], 3),
+        (1, 0) => ([first, d0, 0, 0, 0], 2),
+        (1, 1) => ([first, d0, l0, 0, 0], 3),
+        (1, _) => ([first, d0, l0, l1, 0], 4),
+        (_, 0) => ([first, d0, d1, 0, 0], 3),
+        (_, 1) => ([first, d0, d1, l0, 0], 4),
+        (_, _) => ([first, d0, d1, l0, l1], 5),
     }
 }
 
@@ -195,6 +221,54 @@ impl<'a> Iterator for OptionIter<'a> {
             Err(e) => {
                 self.rest = &[];
                 Some(Err(e))
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// RFC 7252 §3.1 written out field by field: the reference the one-copy header is checked
+    /// against.
+    fn reference_option(last: u16, number: u16, value: &[u8]) -> Vec<u8> {
+        fn field(v: usize) -> (u8, Vec<u8>) {
+            match v {
+                0..=12 => (v as u8, vec![]),
+                13..=268 => (13, vec![(v - 13) as u8]),
+                _ => (14, ((v - 269) as u16).to_be_bytes().to_vec()),
+            }
+        }
+        let (dn, dext) = field(usize::from(number - last));
+        let (ln, lext) = field(value.len());
+        let mut out = vec![(dn << 4) | ln];
+        out.extend(dext);
+        out.extend(lext);
+        out.extend_from_slice(value);
+        out
+    }
+
+    /// Deltas and lengths at every nibble boundary (12/13, 268/269, 65535) give the reference
+    /// bytes and parse back to the same option.
+    #[test]
+    fn option_header_matches_rfc7252_fields() {
+        let value = vec![0xabu8; 300];
+        for delta in [0u16, 1, 12, 13, 14, 268, 269, 270, 1000, 65535] {
+            for len in [0usize, 1, 12, 13, 268, 269, 300] {
+                let mut buf = [0u8; 400];
+                let mut w = PlaintextWriter::new(&mut buf, 0x01).unwrap();
+                w.option(delta, value.get(..len).unwrap()).unwrap();
+                let (buf, n) = w.finish(&[]).unwrap();
+                let expected = reference_option(0, delta, value.get(..len).unwrap());
+                assert_eq!(
+                    buf.get(1..n).unwrap(),
+                    &expected[..],
+                    "delta {delta} len {len}"
+                );
+                let parsed = Plaintext::parse(buf.get(..n).unwrap()).unwrap();
+                let options: Vec<_> = parsed.options().collect();
+                assert_eq!(options, vec![(delta, value.get(..len).unwrap())]);
             }
         }
     }

@@ -74,6 +74,47 @@ fn proxy_uri<'b, M: ReadableMessage>(
     }
 }
 
+/// What the single pass over a request's options found (RFC 8613 §4.1, §4.2).
+struct RequestScan {
+    /// Length of the plaintext written into the caller's buffer.
+    plaintext_len: usize,
+    /// Observe is present: the outer code is FETCH (§4.2).
+    observe: bool,
+    /// Some option is class U or E+U: the outer options need their own pass.
+    outer_options: bool,
+}
+
+/// RFC 8613 §5.3 / §4.1 in one pass over the options of a request without Proxy-Uri: the
+/// plaintext (inner code, class E options, payload) into `buf`. `None` when the request has a
+/// Proxy-Uri or the plaintext does not fit (the general path then handles it).
+fn request_plaintext<M: ReadableMessage>(
+    request: &M,
+    buf: &mut [u8],
+    code: u8,
+) -> Option<RequestScan> {
+    let mut w = PlaintextWriter::new(buf, code).ok()?;
+    let (mut observe, mut outer_options) = (false, false);
+    for o in request.options() {
+        let n = o.number();
+        match classify(n) {
+            OptionClass::Inner => w.option(n, o.value()).ok()?,
+            OptionClass::Both => {
+                observe |= n == OBSERVE;
+                outer_options = true;
+                w.option(n, o.value()).ok()?;
+            }
+            OptionClass::Outer if n == PROXY_URI => return None,
+            OptionClass::Outer => outer_options = true,
+        }
+    }
+    let (_, plaintext_len) = w.finish(request.payload()).ok()?;
+    Some(RequestScan {
+        plaintext_len,
+        observe,
+        outer_options,
+    })
+}
+
 impl<S: SequenceStore> SecurityContext<S> {
     /// RFC 8613 §8.1: protect `request` into `out`, using `buf` for the plaintext and then the
     /// ciphertext (it needs room for the inner code, class E options, payload and the tag).
@@ -96,6 +137,29 @@ impl<S: SequenceStore> SecurityContext<S> {
         if !is_request_code(code) {
             return Err(Error::InvalidCode);
         }
+        // Without Proxy-Uri the plaintext is written in the same pass that finds Observe and
+        // the outer options; anything else (Proxy-Uri, an error) takes the general path, which
+        // starts over and so reports exactly its own errors in its own order.
+        let Some(scan) = request_plaintext(request, buf, code) else {
+            return self.protect_request_general(request, code, buf, out);
+        };
+        let piv = self.reserve_sequence_number()?;
+        self.seal_request(request, None, &scan, piv, buf, out)
+    }
+
+    /// [`SecurityContext::protect_request`] for any request, Proxy-Uri (§4.1.3.3) included:
+    /// one pass finds Proxy-Uri, one Observe, one writes the plaintext.
+    fn protect_request_general<M, O>(
+        &mut self,
+        request: &M,
+        code: u8,
+        buf: &mut [u8],
+        out: &mut O,
+    ) -> Result<RequestId, Error>
+    where
+        M: ReadableMessage + WithSortedOptions,
+        O: MinimalWritableMessage,
+    {
         // The 1 KiB scratch for Proxy-Uri is only initialised when one is present.
         let mut proxy_uri_buf: [u8; MAX_PROXY_URI_LEN];
         let proxy = if request.options().any(|o| o.number() == PROXY_URI) {
@@ -135,7 +199,31 @@ impl<S: SequenceStore> SecurityContext<S> {
                 p.write_query(&mut w)?;
             }
         }
-        let (buf, pt_len) = w.finish(request.payload())?;
+        let (_, plaintext_len) = w.finish(request.payload())?;
+        let scan = RequestScan {
+            plaintext_len,
+            observe,
+            outer_options: true,
+        };
+        self.seal_request(request, proxy.as_ref(), &scan, piv, buf, out)
+    }
+
+    /// RFC 8613 §8.1 steps 2–5 for a request whose plaintext is in `buf`: encrypt with the
+    /// reserved `piv`, then write the outer message (code, class U options with the OSCORE
+    /// option in its place, ciphertext).
+    fn seal_request<M, O>(
+        &mut self,
+        request: &M,
+        proxy: Option<&DecomposedProxyUri<'_>>,
+        scan: &RequestScan,
+        piv: PartialIv,
+        buf: &mut [u8],
+        out: &mut O,
+    ) -> Result<RequestId, Error>
+    where
+        M: ReadableMessage + WithSortedOptions,
+        O: MinimalWritableMessage,
+    {
         let encoded_piv = piv.encode();
         let kid = self.sender_id;
         let nonce = self.sender_nonce.with(piv);
@@ -151,33 +239,43 @@ impl<S: SequenceStore> SecurityContext<S> {
             nonce.get(..self.alg.nonce_len()).unwrap_or(&[]),
             aad_buf.get(..aad_len).unwrap_or(&[]),
             buf,
-            pt_len,
+            scan.plaintext_len,
         )?;
         self.consume_sequence_number();
 
-        let option = OscoreOption {
-            partial_iv: Some(piv),
-            kid_context: self.id_context.as_ref().map(|c| c.as_bytes()),
-            kid: Some(kid.as_bytes()),
-        };
         let mut opt_buf = [0u8; MAX_ENCODED_LEN];
-        let opt = option.encode(&mut opt_buf)?;
-        set_code(out, if observe { FETCH } else { POST })?;
-        let mut oscore_written = false;
-        for o in request.options() {
-            if classify(o.number()) == OptionClass::Inner {
-                continue;
+        let opt = match self.sender_option.as_ref() {
+            Some(template) => {
+                let len = template.write(piv, &mut opt_buf);
+                opt_buf.get(..len).unwrap_or(&[])
             }
-            if !oscore_written && o.number() > OSCORE {
+            None => OscoreOption {
+                partial_iv: Some(piv),
+                kid_context: self.id_context.as_ref().map(|c| c.as_bytes()),
+                kid: Some(kid.as_bytes()),
+            }
+            .encode(&mut opt_buf)?,
+        };
+        set_code(out, if scan.observe { FETCH } else { POST })?;
+        if scan.outer_options {
+            let mut oscore_written = false;
+            for o in request.options() {
+                if classify(o.number()) == OptionClass::Inner {
+                    continue;
+                }
+                if !oscore_written && o.number() > OSCORE {
+                    add(out, OSCORE, opt)?;
+                    oscore_written = true;
+                }
+                match (o.number(), proxy) {
+                    (PROXY_URI, Some(p)) => add(out, PROXY_URI, p.outer)?,
+                    _ => add(out, o.number(), o.value())?,
+                }
+            }
+            if !oscore_written {
                 add(out, OSCORE, opt)?;
-                oscore_written = true;
             }
-            match (o.number(), proxy.as_ref()) {
-                (PROXY_URI, Some(p)) => add(out, PROXY_URI, p.outer)?,
-                _ => add(out, o.number(), o.value())?,
-            }
-        }
-        if !oscore_written {
+        } else {
             add(out, OSCORE, opt)?;
         }
         out.set_payload(buf.get(..ct_len).unwrap_or(&[]))

@@ -7,6 +7,7 @@ use crate::error::Error;
 use crate::identifier::{IdContext, OscoreId};
 use crate::key_derivation::{InfoType, Kdf};
 use crate::nonce::NonceBase;
+use crate::oscore_option::RequestOptionTemplate;
 use crate::partial_iv::{MAX_SEQUENCE_NUMBER, PartialIv};
 use crate::replay_window::{DEFAULT_REPLAY_WINDOW, ReplayWindow};
 use crate::sequence_store::{SequenceStore, Volatile};
@@ -97,6 +98,8 @@ pub struct SecurityContext<S: SequenceStore = Volatile> {
     pub(crate) sender_aad: Option<AadTemplate>,
     /// §5.4 AAD of requests from the peer (request kid = Recipient ID), less the Partial IV.
     pub(crate) recipient_aad: Option<AadTemplate>,
+    /// §6.1 OSCORE option of requests from this endpoint, less the Partial IV.
+    pub(crate) sender_option: Option<RequestOptionTemplate>,
     master_secret: Bytes<MAX_MASTER_LEN>,
     master_salt: Bytes<MAX_MASTER_LEN>,
     pub(crate) id_context: Option<IdContext>,
@@ -201,6 +204,10 @@ impl<S: SequenceStore> SecurityContext<S> {
             recipient_nonce,
             sender_aad: AadTemplate::new(alg.cose_id(), sender_id.as_bytes()),
             recipient_aad: AadTemplate::new(alg.cose_id(), recipient_id.as_bytes()),
+            sender_option: RequestOptionTemplate::new(
+                id_context.as_ref().map(IdContext::as_bytes),
+                sender_id.as_bytes(),
+            ),
             master_secret,
             master_salt,
             id_context,
