@@ -171,6 +171,23 @@ impl RequestOptionTemplate {
         }
         1 + n + self.tail_len
     }
+
+    /// RFC 8613 §6.1 / §8.2 step 2 for the common case: the Partial IV of `value` when it is
+    /// exactly what [`RequestOptionTemplate::write`] produces for some Partial IV (same flags,
+    /// 1–5 byte minimal Partial IV, same kid context and kid). `None` for anything else,
+    /// which the caller then decodes with [`OscoreOption::decode`]; for the values accepted
+    /// here, that decoder gives this Partial IV with this kid and kid context.
+    pub(crate) fn partial_iv_of(&self, value: &[u8]) -> Option<PartialIv> {
+        let (&flags, rest) = value.split_first()?;
+        if flags & !PIV_LEN_MASK != self.flags {
+            return None;
+        }
+        let (piv, tail) = rest.split_at_checked(usize::from(flags & PIV_LEN_MASK))?;
+        if piv.is_empty() || tail != self.tail.get(..self.tail_len)? {
+            return None;
+        }
+        PartialIv::decode(piv).ok()
+    }
 }
 
 struct Writer<'o> {
@@ -238,5 +255,37 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// The template recognises only values the general decoder reads as its kid and kid
+    /// context with a Partial IV; every other value (other kid, other or missing kid context,
+    /// no or non-minimal Partial IV, reserved bits, trailing bytes) is left to that decoder.
+    #[test]
+    fn request_template_recognises_only_its_own_values() {
+        let t = RequestOptionTemplate::new(Some(&[0x37, 0xcb]), &[0x01]).unwrap();
+        let own = [0x19u8, 0x05, 0x02, 0x37, 0xcb, 0x01];
+        assert_eq!(t.partial_iv_of(&own), PartialIv::new(5));
+        let general = OscoreOption::decode(&own).unwrap();
+        assert_eq!(general.partial_iv, PartialIv::new(5));
+        assert_eq!(general.kid, Some(&[0x01][..]));
+        assert_eq!(general.kid_context, Some(&[0x37, 0xcb][..]));
+        for other in [
+            &[0x19u8, 0x05, 0x02, 0x37, 0xcb, 0x02][..], // other kid
+            &[0x19, 0x05, 0x02, 0x37, 0xcb, 0x01, 0x00], // longer kid
+            &[0x19, 0x05, 0x02, 0x37, 0xcc, 0x01],       // other kid context
+            &[0x09, 0x05, 0x01],                         // no kid context
+            &[0x18, 0x02, 0x37, 0xcb, 0x01],             // no Partial IV
+            &[0x1a, 0x00, 0x05, 0x02, 0x37, 0xcb, 0x01], // non-minimal Partial IV
+            &[0x39, 0x05, 0x02, 0x37, 0xcb, 0x01],       // reserved bit
+            &[0x1e, 0x05],                               // n = 6, truncated
+            &[0x19],                                     // truncated
+            &[],
+        ] {
+            assert_eq!(t.partial_iv_of(other), None, "{other:02x?}");
+        }
+        let no_ctx = RequestOptionTemplate::new(None, &[]).unwrap();
+        assert_eq!(no_ctx.partial_iv_of(&[0x09, 0x14]), PartialIv::new(20));
+        assert_eq!(no_ctx.partial_iv_of(&[0x09, 0x14, 0x00]), None);
+        assert_eq!(no_ctx.partial_iv_of(&[0x01, 0x14]), None);
     }
 }

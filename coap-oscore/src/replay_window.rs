@@ -104,7 +104,9 @@ impl ReplayWindow {
         };
     }
 
-    fn mark(&mut self, piv: PartialIv) {
+    /// Marks `piv` as received; only for a `piv` that [`ReplayWindow::check`] accepted with
+    /// the window unchanged since ([`ReplayWindow::accept`] checks again).
+    pub(crate) fn mark(&mut self, piv: PartialIv) {
         let piv = piv.value();
         self.state = match self.state {
             WindowState::Empty | WindowState::Unknown => WindowState::Tracking {

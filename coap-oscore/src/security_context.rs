@@ -100,6 +100,8 @@ pub struct SecurityContext<S: SequenceStore = Volatile> {
     pub(crate) recipient_aad: Option<AadTemplate>,
     /// §6.1 OSCORE option of requests from this endpoint, less the Partial IV.
     pub(crate) sender_option: Option<RequestOptionTemplate>,
+    /// §6.1 OSCORE option of requests from the peer (kid = Recipient ID), less the Partial IV.
+    pub(crate) recipient_option: Option<RequestOptionTemplate>,
     master_secret: Bytes<MAX_MASTER_LEN>,
     master_salt: Bytes<MAX_MASTER_LEN>,
     pub(crate) id_context: Option<IdContext>,
@@ -207,6 +209,10 @@ impl<S: SequenceStore> SecurityContext<S> {
             sender_option: RequestOptionTemplate::new(
                 id_context.as_ref().map(IdContext::as_bytes),
                 sender_id.as_bytes(),
+            ),
+            recipient_option: RequestOptionTemplate::new(
+                id_context.as_ref().map(IdContext::as_bytes),
+                recipient_id.as_bytes(),
             ),
             master_secret,
             master_salt,

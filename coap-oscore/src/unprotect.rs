@@ -58,10 +58,13 @@ impl<S: SequenceStore> SecurityContext<S> {
         M: ReadableMessage + WithSortedOptions,
         O: MinimalWritableMessage,
     {
-        // §8.2 step 1, decoded straight from the message (no copy of the option value).
+        // §8.2 step 1, decoded straight from the message (no copy of the option value); the
+        // same pass notes whether outer options must be merged into the output (step 7).
         let mut found = None;
+        let mut outer_kept = false;
         for o in request.options() {
-            if o.number() == OSCORE {
+            let n = o.number();
+            if n == OSCORE {
                 if found.is_some() {
                     return Err(Error::MalformedOption);
                 }
@@ -70,6 +73,8 @@ impl<S: SequenceStore> SecurityContext<S> {
                     return Err(Error::ContextNotFound);
                 }
                 found = Some(self.request_option(o.value()));
+            } else {
+                outer_kept |= kept_from_outer_request(n);
             }
         }
         let option = found.ok_or(Error::NotProtected)??;
@@ -125,12 +130,13 @@ impl<S: SequenceStore> SecurityContext<S> {
                 }));
             }
         }
-        write_request(request, &plaintext, out)?;
+        write_request(request, outer_kept, &plaintext, out)?;
         if window_unknown {
             self.replay.restart_at(piv);
             self.pending_echo = None;
         } else {
-            self.replay.accept(piv)?;
+            // Checked above, and the window has not changed since.
+            self.replay.mark(piv);
         }
         Ok(VerifiedRequest::Fresh(request_id))
     }
@@ -226,6 +232,18 @@ impl<S: SequenceStore> SecurityContext<S> {
     /// RFC 8613 §6.1: decode one OSCORE option value strictly and compare its kid and kid
     /// context with this context.
     fn request_option(&self, value: &[u8]) -> Result<RequestOption, Error> {
+        // The usual request: exactly this context's kid (and kid context) with a Partial IV.
+        if let Some(piv) = self
+            .recipient_option
+            .as_ref()
+            .and_then(|t| t.partial_iv_of(value))
+        {
+            return Ok(RequestOption {
+                partial_iv: Some(piv),
+                kid_matches: Some(true),
+                kid_context_matches: true,
+            });
+        }
         let option = OscoreOption::decode(value)?;
         Ok(RequestOption {
             partial_iv: option.partial_iv,
@@ -261,12 +279,22 @@ pub(crate) fn find_oscore_option<M: ReadableMessage>(
 
 /// RFC 8613 §8.2 step 7: the decrypted request: inner code, outer options that address the
 /// request (Uri-Host, Uri-Port, Proxy-*) merged in order with the inner options, payload.
+/// `outer_kept` says whether `outer` has any such option.
 fn write_request<M: ReadableMessage, O: MinimalWritableMessage>(
     outer: &M,
+    outer_kept: bool,
     plaintext: &Plaintext<'_>,
     out: &mut O,
 ) -> Result<(), Error> {
     set_code(out, plaintext.code)?;
+    if !outer_kept {
+        for (n, v) in plaintext.options() {
+            add(out, n, v)?;
+        }
+        return out
+            .set_payload(plaintext.payload)
+            .map_err(|_| Error::OutputMessage);
+    }
     let mut outer_opts = outer
         .options()
         .filter(|o| kept_from_outer_request(o.number()))
