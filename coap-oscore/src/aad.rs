@@ -2,6 +2,7 @@
 //! `external_aad`, CBOR-encoded deterministically into a stack buffer.
 
 use crate::error::Error;
+use crate::partial_iv::PartialIv;
 
 /// Capacity for the encoded AAD: 12 bytes of `Enc_structure` framing plus the `aad_array`
 /// (version, `[alg]`, request kid ≤ 7, request Partial IV ≤ 5, empty Class I options).
@@ -65,13 +66,14 @@ impl AadTemplate {
         let len = aad(&mut bytes, alg, request_kid, &[]).ok()?;
         let head = *bytes.get(EXTERNAL_AAD_HEAD)?;
         // bstr head (major type 2) with a length that stays below 24 after adding 5.
-        (head & 0xe0 == 0x40 && head & 0x1f < 24 - 5 && len + 5 <= MAX_AAD_LEN)
+        // The 8-byte store of `write` ends at `len - 2 + 9`.
+        (head & 0xe0 == 0x40 && head & 0x1f < 24 - 5 && len + 7 <= MAX_AAD_LEN)
             .then_some(Self { bytes, len })
     }
 
-    /// The AAD for `request_piv` (1..=5 bytes), written into `out`; returns its length.
-    pub(crate) fn write(&self, out: &mut [u8; MAX_AAD_LEN], request_piv: &[u8]) -> usize {
-        let n = request_piv.len().min(5);
+    /// The AAD for `request_piv`, written into `out`; returns its length.
+    pub(crate) fn write(&self, out: &mut [u8; MAX_AAD_LEN], request_piv: PartialIv) -> usize {
+        let n = request_piv.encoded_len();
         *out = self.bytes;
         if let Some(h) = out.get_mut(EXTERNAL_AAD_HEAD) {
             *h += n as u8;
@@ -81,15 +83,12 @@ impl AadTemplate {
         if let Some(h) = out.get_mut(piv_head) {
             *h = 0x40 | n as u8;
         }
-        for (o, b) in out
-            .iter_mut()
-            .skip(piv_head + 1)
-            .zip(request_piv.iter().take(n))
-        {
-            *o = *b;
-        }
-        if let Some(last) = out.get_mut(piv_head + 1 + n) {
-            *last = 0x40;
+        // The n Partial IV bytes and the final 0x40 as one 8-byte big-endian store (what
+        // follows them lies beyond the returned length).
+        let shift = 64 - 8 * n as u32;
+        let tail = (request_piv.value() << shift) | (0x40 << (shift - 8));
+        if let Some(dst) = out.get_mut(piv_head + 1..piv_head + 9) {
+            dst.copy_from_slice(&tail.to_be_bytes());
         }
         self.len + n
     }
@@ -102,11 +101,11 @@ pub(crate) fn endpoint_aad(
     out: &mut [u8; MAX_AAD_LEN],
     alg: u8,
     kid: &[u8],
-    piv: &[u8],
+    piv: PartialIv,
 ) -> Result<usize, Error> {
     match template {
         Some(template) => Ok(template.write(out, piv)),
-        None => aad(out, alg, kid, piv),
+        None => aad(out, alg, kid, piv.encode().as_bytes()),
     }
 }
 
@@ -159,25 +158,32 @@ mod tests {
     use super::*;
 
     /// The template gives the same bytes as the direct encoding for every algorithm id, kid
-    /// length and Partial IV length; the direct encoding is checked against RFC 8613 C.4–C.7.
+    /// length and Partial IV length (1–5 bytes); the direct encoding is checked against RFC 8613 C.4–C.7.
     #[test]
     fn prefix_matches_aad() {
         let kid_bytes = [1u8, 2, 3, 4, 5, 6, 7];
-        let piv_bytes = [0x11u8, 0x22, 0x33, 0x44, 0x55];
         for alg in [1u8, 3, 10, 11, 30] {
             for kid_len in 0..=7 {
                 let kid = kid_bytes.get(..kid_len).unwrap();
                 let t = AadTemplate::new(alg, kid).unwrap();
-                for piv_len in 1..=5 {
-                    let piv = piv_bytes.get(..piv_len).unwrap();
+                for seq in [
+                    0u64,
+                    0x11,
+                    0xff,
+                    0x1122,
+                    0x11_2233,
+                    0x1122_3344,
+                    (1 << 40) - 1,
+                ] {
+                    let piv = PartialIv::new(seq).unwrap();
                     let mut direct = [0u8; MAX_AAD_LEN];
-                    let dl = aad(&mut direct, alg, kid, piv).unwrap();
+                    let dl = aad(&mut direct, alg, kid, piv.encode().as_bytes()).unwrap();
                     let mut fast = [0u8; MAX_AAD_LEN];
                     let fl = t.write(&mut fast, piv);
                     assert_eq!(
                         fast.get(..fl),
                         direct.get(..dl),
-                        "alg {alg} kid {kid_len} piv {piv_len}"
+                        "alg {alg} kid {kid_len} seq {seq}"
                     );
                 }
             }

@@ -4,8 +4,8 @@ use aes::{Aes128, Aes256};
 use aes_gcm::{Aes128Gcm, Aes256Gcm};
 use ccm::Ccm;
 use ccm::aead::array::Array;
-use ccm::aead::{AeadCore, AeadInOut, KeyInit};
-use ccm::consts::{U8, U13, U16};
+use ccm::aead::{AeadCore, AeadInOut, KeyInit, Nonce};
+use ccm::consts::{U8, U12, U13, U16};
 
 use crate::error::Error;
 
@@ -122,50 +122,62 @@ impl Cipher {
 
     /// Encrypts `buf[..plaintext_len]` in place and writes the tag after it; returns the
     /// ciphertext length (plaintext + tag).
+    ///
+    /// `nonce` holds the algorithm's nonce in its first [`AeadAlgorithm::nonce_len`] bytes.
     pub(crate) fn seal(
         &self,
-        nonce: &[u8],
+        nonce: &[u8; MAX_NONCE_LEN],
         aad: &[u8],
         buf: &mut [u8],
         plaintext_len: usize,
     ) -> Result<usize, Error> {
         match self {
-            Self::Ccm64x128(c) => seal(c, nonce, aad, buf, plaintext_len),
-            Self::Ccm128x128(c) => seal(c, nonce, aad, buf, plaintext_len),
-            Self::Ccm64x256(c) => seal(c, nonce, aad, buf, plaintext_len),
-            Self::Gcm128(c) => seal(c, nonce, aad, buf, plaintext_len),
-            Self::Gcm256(c) => seal(c, nonce, aad, buf, plaintext_len),
+            Self::Ccm64x128(c) => seal(c, &Array::from(*nonce), aad, buf, plaintext_len),
+            Self::Ccm128x128(c) => seal(c, &Array::from(*nonce), aad, buf, plaintext_len),
+            Self::Ccm64x256(c) => seal(c, &Array::from(*nonce), aad, buf, plaintext_len),
+            Self::Gcm128(c) => seal(c, &gcm_nonce(nonce), aad, buf, plaintext_len),
+            Self::Gcm256(c) => seal(c, &gcm_nonce(nonce), aad, buf, plaintext_len),
         }
     }
 
     /// Verifies and decrypts `buf` (ciphertext followed by the tag) in place; returns the
     /// plaintext length. On failure the buffer content is unspecified but never released.
-    pub(crate) fn open(&self, nonce: &[u8], aad: &[u8], buf: &mut [u8]) -> Result<usize, Error> {
+    pub(crate) fn open(
+        &self,
+        nonce: &[u8; MAX_NONCE_LEN],
+        aad: &[u8],
+        buf: &mut [u8],
+    ) -> Result<usize, Error> {
         match self {
-            Self::Ccm64x128(c) => open(c, nonce, aad, buf),
-            Self::Ccm128x128(c) => open(c, nonce, aad, buf),
-            Self::Ccm64x256(c) => open(c, nonce, aad, buf),
-            Self::Gcm128(c) => open(c, nonce, aad, buf),
-            Self::Gcm256(c) => open(c, nonce, aad, buf),
+            Self::Ccm64x128(c) => open(c, &Array::from(*nonce), aad, buf),
+            Self::Ccm128x128(c) => open(c, &Array::from(*nonce), aad, buf),
+            Self::Ccm64x256(c) => open(c, &Array::from(*nonce), aad, buf),
+            Self::Gcm128(c) => open(c, &gcm_nonce(nonce), aad, buf),
+            Self::Gcm256(c) => open(c, &gcm_nonce(nonce), aad, buf),
         }
     }
 }
 
+/// The 12-byte GCM nonce: the first 12 bytes (RFC 8613 §5.2 builds it in the nonce length).
+fn gcm_nonce(nonce: &[u8; MAX_NONCE_LEN]) -> Array<u8, U12> {
+    let [a, b, c, d, e, f, g, h, i, j, k, l, _] = *nonce;
+    Array::from([a, b, c, d, e, f, g, h, i, j, k, l])
+}
+
 fn seal<C: AeadInOut>(
     cipher: &C,
-    nonce: &[u8],
+    nonce: &Nonce<C>,
     aad: &[u8],
     buf: &mut [u8],
     plaintext_len: usize,
 ) -> Result<usize, Error> {
-    let nonce = Array::try_from(nonce).map_err(|_| Error::UnsupportedAlgorithm)?;
     let (plaintext, rest) = buf
         .split_at_mut_checked(plaintext_len)
         .ok_or(Error::BufferTooSmall)?;
     let tag_len = <C as AeadCore>::TagSize::USIZE;
     let tag_out = rest.get_mut(..tag_len).ok_or(Error::BufferTooSmall)?;
     let tag = cipher
-        .encrypt_inout_detached(&nonce, aad, plaintext.into())
+        .encrypt_inout_detached(nonce, aad, plaintext.into())
         .map_err(|_| Error::BufferTooSmall)?;
     tag_out.copy_from_slice(&tag);
     Ok(plaintext_len + tag_len)
@@ -173,11 +185,10 @@ fn seal<C: AeadInOut>(
 
 fn open<C: AeadInOut>(
     cipher: &C,
-    nonce: &[u8],
+    nonce: &Nonce<C>,
     aad: &[u8],
     buf: &mut [u8],
 ) -> Result<usize, Error> {
-    let nonce = Array::try_from(nonce).map_err(|_| Error::UnsupportedAlgorithm)?;
     let tag_len = <C as AeadCore>::TagSize::USIZE;
     let plaintext_len = buf
         .len()
@@ -186,7 +197,7 @@ fn open<C: AeadInOut>(
     let (ciphertext, tag) = buf.split_at_mut(plaintext_len);
     let tag = Array::try_from(&*tag).map_err(|_| Error::DecryptionFailed)?;
     cipher
-        .decrypt_inout_detached(&nonce, aad, ciphertext.into(), &tag)
+        .decrypt_inout_detached(nonce, aad, ciphertext.into(), &tag)
         .map_err(|_| Error::DecryptionFailed)?;
     Ok(plaintext_len)
 }

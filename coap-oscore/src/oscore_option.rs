@@ -152,14 +152,14 @@ impl RequestOptionTemplate {
 
     /// The option value for `partial_iv`, written into `out`; returns its length.
     pub(crate) fn write(&self, partial_iv: PartialIv, out: &mut [u8; MAX_ENCODED_LEN]) -> usize {
-        let piv = partial_iv.encode();
-        let piv = piv.as_bytes();
-        let n = piv.len();
+        let n = partial_iv.encoded_len();
         if let Some(f) = out.first_mut() {
             *f = self.flags | n as u8;
         }
-        for (o, b) in out.iter_mut().skip(1).zip(piv) {
-            *o = *b;
+        // The n Partial IV bytes as one 8-byte big-endian store; the tail overwrites the rest.
+        let piv = partial_iv.value() << (64 - 8 * n as u32);
+        if let Some(dst) = out.get_mut(1..9) {
+            dst.copy_from_slice(&piv.to_be_bytes());
         }
         if self.tail_len > 0
             && let (Some(dst), Some(src)) = (

@@ -51,15 +51,19 @@ impl PartialIv {
         }
     }
 
+    /// The length of [`PartialIv::encode`]: 1 to 5 bytes.
+    pub(crate) fn encoded_len(self) -> usize {
+        (64 - (self.0 | 1).leading_zeros()).div_ceil(8).min(5) as usize
+    }
+
     /// The minimal big-endian encoding.
     pub fn encode(self) -> EncodedPartialIv {
         // The value has at most 40 bits (checked on construction): its low 5 bytes, of which
         // the significant ones (at least one, for 0).
         let [_, _, _, bytes @ ..] = self.0.to_be_bytes();
-        let bits = 64 - (self.0 | 1).leading_zeros();
         EncodedPartialIv {
             bytes,
-            len: bits.div_ceil(8).min(5) as u8,
+            len: self.encoded_len() as u8,
         }
     }
 }

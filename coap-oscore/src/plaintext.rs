@@ -75,12 +75,19 @@ impl<'b> PlaintextWriter<'b> {
     }
 
     /// Appends the payload marker and payload (nothing for an empty payload, RFC 7252 §3).
-    pub(crate) fn finish(mut self, payload: &[u8]) -> Result<(&'b mut [u8], usize), Error> {
-        if !payload.is_empty() {
-            self.put(&[0xff])?;
-            self.put(payload)?;
+    pub(crate) fn finish(self, payload: &[u8]) -> Result<(&'b mut [u8], usize), Error> {
+        if payload.is_empty() {
+            return Ok((self.buf, self.len));
         }
-        Ok((self.buf, self.len))
+        let end = self.len + 1 + payload.len();
+        let (marker, rest) = self
+            .buf
+            .get_mut(self.len..end)
+            .and_then(|dst| dst.split_first_mut())
+            .ok_or(Error::BufferTooSmall)?;
+        *marker = 0xff;
+        rest.copy_from_slice(payload);
+        Ok((self.buf, end))
     }
 }
 

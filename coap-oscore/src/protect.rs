@@ -224,7 +224,6 @@ impl<S: SequenceStore> SecurityContext<S> {
         M: ReadableMessage + WithSortedOptions,
         O: MinimalWritableMessage,
     {
-        let encoded_piv = piv.encode();
         let kid = self.sender_id;
         let nonce = self.sender_nonce.with(piv);
         let mut aad_buf = [0u8; MAX_AAD_LEN];
@@ -233,10 +232,10 @@ impl<S: SequenceStore> SecurityContext<S> {
             &mut aad_buf,
             self.alg.cose_id(),
             kid.as_bytes(),
-            encoded_piv.as_bytes(),
+            piv,
         )?;
         let ct_len = self.sender_cipher.seal(
-            nonce.get(..self.alg.nonce_len()).unwrap_or(&[]),
+            &nonce,
             aad_buf.get(..aad_len).unwrap_or(&[]),
             buf,
             scan.plaintext_len,
@@ -380,12 +379,9 @@ impl<S: SequenceStore> SecurityContext<S> {
             Some(p) => self.sender_nonce.with(p),
             None => self.nonce(request.kid.as_bytes(), request.piv),
         };
-        let ct_len = self.sender_cipher.seal(
-            nonce.get(..self.alg.nonce_len()).unwrap_or(&[]),
-            aad_buf.get(..aad_len).unwrap_or(&[]),
-            buf,
-            pt_len,
-        )?;
+        let ct_len =
+            self.sender_cipher
+                .seal(&nonce, aad_buf.get(..aad_len).unwrap_or(&[]), buf, pt_len)?;
         if own.is_some() {
             self.consume_sequence_number();
         }

@@ -93,7 +93,6 @@ impl<S: SequenceStore> SecurityContext<S> {
             self.replay.check(piv)?;
         }
         let kid = self.recipient_id;
-        let encoded_piv = piv.encode();
         let nonce = self.recipient_nonce.with(piv);
         let mut aad_buf = [0u8; MAX_AAD_LEN];
         let aad_len = endpoint_aad(
@@ -101,14 +100,12 @@ impl<S: SequenceStore> SecurityContext<S> {
             &mut aad_buf,
             self.alg.cose_id(),
             kid.as_bytes(),
-            encoded_piv.as_bytes(),
+            piv,
         )?;
         let ct = copy_into(buf, request.payload())?;
-        let pt_len = self.recipient_cipher.open(
-            nonce.get(..self.alg.nonce_len()).unwrap_or(&[]),
-            aad_buf.get(..aad_len).unwrap_or(&[]),
-            ct,
-        )?;
+        let pt_len =
+            self.recipient_cipher
+                .open(&nonce, aad_buf.get(..aad_len).unwrap_or(&[]), ct)?;
         let plaintext = Plaintext::parse(ct.get(..pt_len).unwrap_or(&[]))?;
         let request_id = RequestId {
             kid,
@@ -186,11 +183,9 @@ impl<S: SequenceStore> SecurityContext<S> {
             req_piv.as_bytes(),
         )?;
         let ct = copy_into(buf, response.payload())?;
-        let pt_len = self.recipient_cipher.open(
-            nonce.get(..self.alg.nonce_len()).unwrap_or(&[]),
-            aad_buf.get(..aad_len).unwrap_or(&[]),
-            ct,
-        )?;
+        let pt_len =
+            self.recipient_cipher
+                .open(&nonce, aad_buf.get(..aad_len).unwrap_or(&[]), ct)?;
         let plaintext = Plaintext::parse(ct.get(..pt_len).unwrap_or(&[]))?;
         set_code(out, plaintext.code)?;
         let mut outer_observe = [0u8; 4];
