@@ -72,6 +72,7 @@ impl AadTemplate {
     }
 
     /// The AAD for `request_piv`, written into `out`; returns its length.
+    #[inline]
     pub(crate) fn write(&self, out: &mut [u8; MAX_AAD_LEN], request_piv: PartialIv) -> usize {
         let n = request_piv.encoded_len();
         *out = self.bytes;
@@ -96,6 +97,7 @@ impl AadTemplate {
 
 /// RFC 8613 §5.4: the AAD of a message protected with an endpoint's own (kid, Partial IV), from
 /// the endpoint's precomputed [`AadTemplate`] when it has one, else encoded in full.
+#[inline]
 pub(crate) fn endpoint_aad(
     template: Option<&AadTemplate>,
     out: &mut [u8; MAX_AAD_LEN],

@@ -4,7 +4,7 @@ use aes::{Aes128, Aes256};
 use aes_gcm::{Aes128Gcm, Aes256Gcm};
 use ccm::Ccm;
 use ccm::aead::array::Array;
-use ccm::aead::{AeadCore, AeadInOut, KeyInit, Nonce};
+use ccm::aead::{AeadCore, AeadInOut, KeyInit, Nonce, Tag};
 use ccm::consts::{U8, U12, U13, U16};
 
 use crate::error::Error;
@@ -175,11 +175,14 @@ fn seal<C: AeadInOut>(
         .split_at_mut_checked(plaintext_len)
         .ok_or(Error::BufferTooSmall)?;
     let tag_len = <C as AeadCore>::TagSize::USIZE;
-    let tag_out = rest.get_mut(..tag_len).ok_or(Error::BufferTooSmall)?;
-    let tag = cipher
+    // A fixed-size view of the tag's place, so storing the tag is a fixed-size copy.
+    let tag_out = rest
+        .get_mut(..tag_len)
+        .and_then(|t| <&mut Tag<C>>::try_from(t).ok())
+        .ok_or(Error::BufferTooSmall)?;
+    *tag_out = cipher
         .encrypt_inout_detached(nonce, aad, plaintext.into())
         .map_err(|_| Error::BufferTooSmall)?;
-    tag_out.copy_from_slice(&tag);
     Ok(plaintext_len + tag_len)
 }
 
@@ -195,9 +198,9 @@ fn open<C: AeadInOut>(
         .checked_sub(tag_len)
         .ok_or(Error::DecryptionFailed)?;
     let (ciphertext, tag) = buf.split_at_mut(plaintext_len);
-    let tag = Array::try_from(&*tag).map_err(|_| Error::DecryptionFailed)?;
+    let tag = <&Tag<C>>::try_from(&*tag).map_err(|_| Error::DecryptionFailed)?;
     cipher
-        .decrypt_inout_detached(nonce, aad, ciphertext.into(), &tag)
+        .decrypt_inout_detached(nonce, aad, ciphertext.into(), tag)
         .map_err(|_| Error::DecryptionFailed)?;
     Ok(plaintext_len)
 }

@@ -183,7 +183,10 @@ impl RequestOptionTemplate {
             return None;
         }
         let (piv, tail) = rest.split_at_checked(usize::from(flags & PIV_LEN_MASK))?;
-        if piv.is_empty() || tail != self.tail.get(..self.tail_len)? {
+        if piv.is_empty()
+            || tail.len() != self.tail_len
+            || (self.tail_len > 0 && tail != self.tail.get(..self.tail_len)?)
+        {
             return None;
         }
         PartialIv::decode(piv).ok()

@@ -32,6 +32,7 @@ pub fn peek_oscore_option<'s, M: ReadableMessage>(
     }
 }
 
+#[inline]
 fn copy_into<'b>(buf: &'b mut [u8], data: &[u8]) -> Result<&'b mut [u8], Error> {
     let dst = buf.get_mut(..data.len()).ok_or(Error::BufferTooSmall)?;
     dst.copy_from_slice(data);
