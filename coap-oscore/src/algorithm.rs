@@ -160,8 +160,7 @@ impl Cipher {
 
 /// The 12-byte GCM nonce: the first 12 bytes (RFC 8613 §5.2 builds it in the nonce length).
 fn gcm_nonce(nonce: &[u8; MAX_NONCE_LEN]) -> Array<u8, U12> {
-    let [a, b, c, d, e, f, g, h, i, j, k, l, _] = *nonce;
-    Array::from([a, b, c, d, e, f, g, h, i, j, k, l])
+    Array::from(nonce.first_chunk::<12>().copied().unwrap_or_default())
 }
 
 fn seal<C: AeadInOut>(
