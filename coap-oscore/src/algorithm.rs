@@ -4,6 +4,7 @@ use aes::{Aes128, Aes256};
 use aes_gcm::{Aes128Gcm, Aes256Gcm};
 use ccm::Ccm;
 use ccm::aead::array::Array;
+use ccm::aead::inout::InOutBuf;
 use ccm::aead::{AeadCore, AeadInOut, KeyInit, Nonce, Tag};
 use ccm::consts::{U8, U12, U13, U16};
 
@@ -140,20 +141,25 @@ impl Cipher {
         }
     }
 
-    /// Verifies and decrypts `buf` (ciphertext followed by the tag) in place; returns the
-    /// plaintext length. On failure the buffer content is unspecified but never released.
+    /// Verifies `input` (ciphertext followed by the tag) and decrypts it into the start of
+    /// `out`, which must hold at least `input.len()` bytes ([`Error::BufferTooSmall`]
+    /// otherwise); returns the plaintext length. Decrypting from the message straight into the
+    /// caller's buffer spares copying the ciphertext there first. On failure the content of
+    /// `out` is unspecified but never released.
     pub(crate) fn open(
         &self,
         nonce: &[u8; MAX_NONCE_LEN],
         aad: &[u8],
-        buf: &mut [u8],
+        input: &[u8],
+        out: &mut [u8],
     ) -> Result<usize, Error> {
+        let out = out.get_mut(..input.len()).ok_or(Error::BufferTooSmall)?;
         match self {
-            Self::Ccm64x128(c) => open(c, &Array::from(*nonce), aad, buf),
-            Self::Ccm128x128(c) => open(c, &Array::from(*nonce), aad, buf),
-            Self::Ccm64x256(c) => open(c, &Array::from(*nonce), aad, buf),
-            Self::Gcm128(c) => open(c, &gcm_nonce(nonce), aad, buf),
-            Self::Gcm256(c) => open(c, &gcm_nonce(nonce), aad, buf),
+            Self::Ccm64x128(c) => open(c, &Array::from(*nonce), aad, input, out),
+            Self::Ccm128x128(c) => open(c, &Array::from(*nonce), aad, input, out),
+            Self::Ccm64x256(c) => open(c, &Array::from(*nonce), aad, input, out),
+            Self::Gcm128(c) => open(c, &gcm_nonce(nonce), aad, input, out),
+            Self::Gcm256(c) => open(c, &gcm_nonce(nonce), aad, input, out),
         }
     }
 }
@@ -189,17 +195,22 @@ fn open<C: AeadInOut>(
     cipher: &C,
     nonce: &Nonce<C>,
     aad: &[u8],
-    buf: &mut [u8],
+    input: &[u8],
+    out: &mut [u8],
 ) -> Result<usize, Error> {
     let tag_len = <C as AeadCore>::TagSize::USIZE;
-    let plaintext_len = buf
+    let plaintext_len = input
         .len()
         .checked_sub(tag_len)
         .ok_or(Error::DecryptionFailed)?;
-    let (ciphertext, tag) = buf.split_at_mut(plaintext_len);
-    let tag = <&Tag<C>>::try_from(&*tag).map_err(|_| Error::DecryptionFailed)?;
+    let (ciphertext, tag) = input
+        .split_at_checked(plaintext_len)
+        .ok_or(Error::DecryptionFailed)?;
+    let tag = <&Tag<C>>::try_from(tag).map_err(|_| Error::DecryptionFailed)?;
+    let out = out.get_mut(..plaintext_len).ok_or(Error::BufferTooSmall)?;
+    let buf = InOutBuf::new(ciphertext, out).map_err(|_| Error::BufferTooSmall)?;
     cipher
-        .decrypt_inout_detached(nonce, aad, ciphertext.into(), tag)
+        .decrypt_inout_detached(nonce, aad, buf, tag)
         .map_err(|_| Error::DecryptionFailed)?;
     Ok(plaintext_len)
 }

@@ -32,17 +32,11 @@ pub fn peek_oscore_option<'s, M: ReadableMessage>(
     }
 }
 
-#[inline]
-fn copy_into<'b>(buf: &'b mut [u8], data: &[u8]) -> Result<&'b mut [u8], Error> {
-    let dst = buf.get_mut(..data.len()).ok_or(Error::BufferTooSmall)?;
-    dst.copy_from_slice(data);
-    Ok(dst)
-}
-
 impl<S: SequenceStore> SecurityContext<S> {
     /// RFC 8613 §8.2: verify and decrypt a protected request into `out` (inner code, the
     /// outer Uri-Host/Uri-Port/Proxy-Scheme and the inner options in order, payload), using
-    /// `buf` for the ciphertext and plaintext. Allocates nothing.
+    /// `buf` for the plaintext (decrypted into it straight from the message; it needs at least
+    /// the length of the protected payload, tag included). Allocates nothing.
     ///
     /// Errors, each leaving the context unchanged: no OSCORE option ([`Error::NotProtected`]),
     /// malformed option or missing kid/Partial IV (4.02), kid or kid context not this
@@ -103,11 +97,13 @@ impl<S: SequenceStore> SecurityContext<S> {
             kid.as_bytes(),
             piv,
         )?;
-        let ct = copy_into(buf, request.payload())?;
-        let pt_len =
-            self.recipient_cipher
-                .open(&nonce, aad_buf.get(..aad_len).unwrap_or(&[]), ct)?;
-        let plaintext = Plaintext::parse(ct.get(..pt_len).unwrap_or(&[]))?;
+        let pt_len = self.recipient_cipher.open(
+            &nonce,
+            aad_buf.get(..aad_len).unwrap_or(&[]),
+            request.payload(),
+            buf,
+        )?;
+        let plaintext = Plaintext::parse(buf.get(..pt_len).unwrap_or(&[]))?;
         let request_id = RequestId {
             kid,
             piv,
@@ -183,11 +179,13 @@ impl<S: SequenceStore> SecurityContext<S> {
             request.kid.as_bytes(),
             req_piv.as_bytes(),
         )?;
-        let ct = copy_into(buf, response.payload())?;
-        let pt_len =
-            self.recipient_cipher
-                .open(&nonce, aad_buf.get(..aad_len).unwrap_or(&[]), ct)?;
-        let plaintext = Plaintext::parse(ct.get(..pt_len).unwrap_or(&[]))?;
+        let pt_len = self.recipient_cipher.open(
+            &nonce,
+            aad_buf.get(..aad_len).unwrap_or(&[]),
+            response.payload(),
+            buf,
+        )?;
+        let plaintext = Plaintext::parse(buf.get(..pt_len).unwrap_or(&[]))?;
         set_code(out, plaintext.code)?;
         let mut outer_observe = [0u8; 4];
         let mut outer_observe_len = None;
