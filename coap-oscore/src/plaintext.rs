@@ -134,102 +134,84 @@ impl<'a> Plaintext<'a> {
     /// numbers above 65535, a payload marker followed by nothing and options that must never
     /// be inner are [`Error::MalformedPlaintext`].
     pub(crate) fn parse(bytes: &'a [u8]) -> Result<Self, Error> {
-        let (&code, rest) = bytes.split_first().ok_or(Error::MalformedPlaintext)?;
-        let mut it = OptionIter {
-            rest,
-            last: 0,
-            payload: None,
-        };
-        for item in it.by_ref() {
-            let (number, _) = item?;
-            if crate::option_class::forbidden_inner(number) {
+        let (&code, options) = bytes.split_first().ok_or(Error::MalformedPlaintext)?;
+        let mut rest = options;
+        let mut number = 0usize;
+        loop {
+            let Some((&head, after)) = rest.split_first() else {
+                return Ok(Self {
+                    code,
+                    options,
+                    payload: &[],
+                });
+            };
+            if head == 0xff {
+                if after.is_empty() {
+                    return Err(Error::MalformedPlaintext);
+                }
+                let options_len = options.len() - rest.len();
+                return Ok(Self {
+                    code,
+                    options: options
+                        .get(..options_len)
+                        .ok_or(Error::MalformedPlaintext)?,
+                    payload: after,
+                });
+            }
+            let (delta, after) = extended(head >> 4, after).ok_or(Error::MalformedPlaintext)?;
+            let (len, after) = extended(head & 0x0f, after).ok_or(Error::MalformedPlaintext)?;
+            number += delta;
+            let n = u16::try_from(number).map_err(|_| Error::MalformedPlaintext)?;
+            rest = after.get(len..).ok_or(Error::MalformedPlaintext)?;
+            if crate::option_class::forbidden_inner(n) {
                 return Err(Error::MalformedPlaintext);
             }
         }
-        let payload = it.payload.unwrap_or(&[]);
-        let options_len = rest.len() - payload.len() - usize::from(it.payload.is_some());
-        Ok(Self {
-            code,
-            options: rest.get(..options_len).ok_or(Error::MalformedPlaintext)?,
-            payload,
-        })
     }
 
     /// The inner options in ascending order (already validated by [`Plaintext::parse`]).
-    pub(crate) fn options(&self) -> impl Iterator<Item = (u16, &'a [u8])> + use<'a> {
-        OptionIter {
+    pub(crate) fn options(&self) -> InnerOptions<'a> {
+        InnerOptions {
             rest: self.options,
             last: 0,
-            payload: None,
         }
-        .map_while(Result::ok)
     }
 }
 
-struct OptionIter<'a> {
+/// RFC 7252 §3.1: an option delta or length from its nibble and extended bytes, and what follows
+/// them; `None` for the reserved nibble 15 or truncated extended bytes.
+fn extended(nibble: u8, rest: &[u8]) -> Option<(usize, &[u8])> {
+    match nibble {
+        0..=12 => Some((usize::from(nibble), rest)),
+        13 => {
+            let (&b, rest) = rest.split_first()?;
+            Some((usize::from(b) + 13, rest))
+        }
+        14 => {
+            let (b, rest) = rest.split_first_chunk::<2>()?;
+            Some((usize::from(u16::from_be_bytes(*b)) + 269, rest))
+        }
+        _ => None,
+    }
+}
+
+/// The options of a plaintext that [`Plaintext::parse`] accepted, decoded without the checks
+/// parsing already made (a malformed run, which parsing never lets through, just ends early).
+pub(crate) struct InnerOptions<'a> {
     rest: &'a [u8],
     last: u16,
-    payload: Option<&'a [u8]>,
 }
 
-impl<'a> OptionIter<'a> {
-    fn take(&mut self, n: usize) -> Result<&'a [u8], Error> {
-        let (head, tail) = self
-            .rest
-            .split_at_checked(n)
-            .ok_or(Error::MalformedPlaintext)?;
-        self.rest = tail;
-        Ok(head)
-    }
-
-    fn extended(&mut self, nib: u8) -> Result<usize, Error> {
-        Ok(match nib {
-            0..=12 => usize::from(nib),
-            13 => usize::from(*self.take(1)?.first().ok_or(Error::MalformedPlaintext)?) + 13,
-            14 => {
-                let b = self.take(2)?;
-                let hi = *b.first().ok_or(Error::MalformedPlaintext)?;
-                let lo = *b.get(1).ok_or(Error::MalformedPlaintext)?;
-                usize::from(u16::from_be_bytes([hi, lo])) + 269
-            }
-            _ => return Err(Error::MalformedPlaintext),
-        })
-    }
-
-    fn step(&mut self) -> Result<Option<(u16, &'a [u8])>, Error> {
-        let Some(&head) = self.rest.first() else {
-            return Ok(None);
-        };
-        self.take(1)?;
-        if head == 0xff {
-            if self.rest.is_empty() {
-                return Err(Error::MalformedPlaintext);
-            }
-            self.payload = Some(self.rest);
-            self.rest = &[];
-            return Ok(None);
-        }
-        let delta = self.extended(head >> 4)?;
-        let len = self.extended(head & 0x0f)?;
-        let number = usize::from(self.last) + delta;
-        let number = u16::try_from(number).map_err(|_| Error::MalformedPlaintext)?;
-        let value = self.take(len)?;
-        self.last = number;
-        Ok(Some((number, value)))
-    }
-}
-
-impl<'a> Iterator for OptionIter<'a> {
-    type Item = Result<(u16, &'a [u8]), Error>;
+impl<'a> Iterator for InnerOptions<'a> {
+    type Item = (u16, &'a [u8]);
     fn next(&mut self) -> Option<Self::Item> {
-        match self.step() {
-            Ok(Some(item)) => Some(Ok(item)),
-            Ok(None) => None,
-            Err(e) => {
-                self.rest = &[];
-                Some(Err(e))
-            }
-        }
+        let (&head, rest) = self.rest.split_first()?;
+        let (delta, rest) = extended(head >> 4, rest)?;
+        let (len, rest) = extended(head & 0x0f, rest)?;
+        let (value, rest) = rest.split_at_checked(len)?;
+        self.last = self.last.checked_add(u16::try_from(delta).ok()?)?;
+        self.rest = rest;
+        Some((self.last, value))
     }
 }
 
@@ -277,6 +259,48 @@ mod tests {
                 let options: Vec<_> = parsed.options().collect();
                 assert_eq!(options, vec![(delta, value.get(..len).unwrap())]);
             }
+        }
+    }
+
+    /// RFC 8613 §5.3 / RFC 7252 §3.1: what the parser accepts and what it refuses.
+    #[test]
+    fn parse_is_strict() {
+        let ok = Plaintext::parse(&[0x01, 0xb3, b't', b'v', b'1', 0x21, 0x00, 0xff, 0x61]).unwrap();
+        assert_eq!(ok.code, 0x01);
+        assert_eq!(
+            ok.options().collect::<Vec<_>>(),
+            vec![(11, &b"tv1"[..]), (13, &[0x00][..])]
+        );
+        assert_eq!(ok.payload, b"a");
+        let bare = Plaintext::parse(&[0x45]).unwrap();
+        assert_eq!(
+            (bare.code, bare.options().count(), bare.payload),
+            (0x45, 0, &[][..])
+        );
+        // Inner Observe (class E+U) and the largest option number are fine.
+        assert!(Plaintext::parse(&[0x01, 0x60]).is_ok());
+        let max = Plaintext::parse(&[0x01, 0xe0, 0xfe, 0xf2]).unwrap();
+        assert_eq!(max.options().collect::<Vec<_>>(), vec![(65535, &[][..])]);
+        for bad in [
+            &[][..],                         // no code
+            &[0x01, 0xff],                   // payload marker without payload
+            &[0x01, 0xf0],                   // delta nibble 15 outside the marker
+            &[0x01, 0x0f],                   // length nibble 15
+            &[0x01, 0xd0],                   // 1-byte extended delta missing
+            &[0x01, 0xe0, 0x00],             // 2-byte extended delta truncated
+            &[0x01, 0x0d],                   // 1-byte extended length missing
+            &[0x01, 0xb3, b't', b'v'],       // value truncated
+            &[0x01, 0xe0, 0xfe, 0xf2, 0x10], // option number 65536
+            &[0x01, 0xe0, 0xff, 0xff],       // option number above 65535 at once
+            &[0x01, 0x30],                   // Uri-Host (class U) inside
+            &[0x01, 0x90],                   // OSCORE inside
+            &[0x01, 0xd0, 0x16],             // Proxy-Uri (35) inside
+        ] {
+            assert_eq!(
+                Plaintext::parse(bad).map(|_| ()),
+                Err(Error::MalformedPlaintext),
+                "{bad:02x?}"
+            );
         }
     }
 }
