@@ -125,6 +125,7 @@ impl Cipher {
     /// ciphertext length (plaintext + tag).
     ///
     /// `nonce` holds the algorithm's nonce in its first [`AeadAlgorithm::nonce_len`] bytes.
+    #[inline]
     pub(crate) fn seal(
         &self,
         nonce: &[u8; MAX_NONCE_LEN],
@@ -146,6 +147,7 @@ impl Cipher {
     /// otherwise); returns the plaintext length. Decrypting from the message straight into the
     /// caller's buffer spares copying the ciphertext there first. On failure the content of
     /// `out` is unspecified but never released.
+    #[inline]
     pub(crate) fn open(
         &self,
         nonce: &[u8; MAX_NONCE_LEN],
