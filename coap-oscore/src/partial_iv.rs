@@ -52,6 +52,7 @@ impl PartialIv {
     }
 
     /// The length of [`PartialIv::encode`]: 1 to 5 bytes.
+    #[inline]
     pub(crate) fn encoded_len(self) -> usize {
         (64 - (self.0 | 1).leading_zeros()).div_ceil(8).min(5) as usize
     }

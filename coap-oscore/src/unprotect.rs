@@ -238,6 +238,14 @@ impl<S: SequenceStore> SecurityContext<S> {
                 kid_context_matches: true,
             });
         }
+        self.request_option_general(value)
+    }
+
+    /// [`Self::request_option`] for any other value: the strict general decoder (kept out of
+    /// line so that the option pass does not carry its set-up).
+    #[cold]
+    #[inline(never)]
+    fn request_option_general(&self, value: &[u8]) -> Result<RequestOption, Error> {
         let option = OscoreOption::decode(value)?;
         Ok(RequestOption {
             partial_iv: option.partial_iv,
