@@ -52,7 +52,8 @@ pub enum Error {
     #[error("replay detected (RFC 8613 §7.4)")]
     Replay,
     /// RFC 8613 §7.4.1: an Observe notification whose Partial IV is not greater than the
-    /// stored Notification Number; it is not delivered (never reaches the wire).
+    /// stored Notification Number, or a second (or late) notification without Partial IV; it
+    /// is not delivered (never reaches the wire).
     #[error("notification is not newer than the last one (RFC 8613 §7.4.1)")]
     StaleNotification,
     /// RFC 8613 §7.2.1: the Sender Sequence Number would exceed 2^40 − 1; a new security

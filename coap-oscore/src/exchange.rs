@@ -14,6 +14,9 @@ pub struct RequestId {
     /// RFC 8613 §7.4.1: the Partial IV of the newest notification accepted for this
     /// registration (client side).
     pub(crate) notification_number: Option<PartialIv>,
+    /// RFC 8613 §7.4.1: a notification without Partial IV (the request's nonce) was accepted;
+    /// "a client MUST only accept at most one".
+    pub(crate) notification_without_piv: bool,
 }
 
 impl RequestId {
@@ -28,6 +31,11 @@ impl RequestId {
     /// RFC 8613 §7.4.1: the Notification Number (newest accepted notification), if any.
     pub fn notification_number(&self) -> Option<PartialIv> {
         self.notification_number
+    }
+    /// RFC 8613 §7.4.1: whether the one notification without Partial IV a client may accept
+    /// has been accepted.
+    pub fn notification_without_partial_iv_seen(&self) -> bool {
+        self.notification_without_piv
     }
 }
 

@@ -283,6 +283,7 @@ impl<S: SequenceStore> SecurityContext<S> {
             kid,
             piv,
             notification_number: None,
+            notification_without_piv: false,
         })
     }
 

@@ -108,6 +108,7 @@ impl<S: SequenceStore> SecurityContext<S> {
             kid,
             piv,
             notification_number: None,
+            notification_without_piv: false,
         };
         if window_unknown {
             let echoed = plaintext
@@ -140,7 +141,9 @@ impl<S: SequenceStore> SecurityContext<S> {
     ///
     /// A response with its own Partial IV uses the server's nonce (§8.4 step 3). For Observe
     /// notifications the Partial IV must exceed the Notification Number kept in `request`
-    /// ([`Error::StaleNotification`], §7.4.1), which is updated on success. A response without
+    /// ([`Error::StaleNotification`], §7.4.1), which is updated on success; at most one
+    /// notification without Partial IV is accepted, and none after one with a Partial IV
+    /// (it is the oldest, §7.4.1, §8.4.2). A response without
     /// OSCORE option is [`Error::NotProtected`] (its code may be an unprotected error, §8.2).
     pub fn unprotect_response<M, O>(
         &mut self,
@@ -186,6 +189,15 @@ impl<S: SequenceStore> SecurityContext<S> {
             buf,
         )?;
         let plaintext = Plaintext::parse(buf.get(..pt_len).unwrap_or(&[]))?;
+        // RFC 8613 §7.4.1, §8.4.2 A: at most one notification (Inner Observe present) without
+        // Partial IV, and it is the oldest: refused once any notification was accepted.
+        let piv_less_notification =
+            option.partial_iv.is_none() && plaintext.options().any(|(n, _)| n == OBSERVE);
+        if piv_less_notification
+            && (request.notification_without_piv || request.notification_number.is_some())
+        {
+            return Err(Error::StaleNotification);
+        }
         set_code(out, plaintext.code)?;
         let mut outer_observe = [0u8; 4];
         let mut outer_observe_len = None;
@@ -208,6 +220,9 @@ impl<S: SequenceStore> SecurityContext<S> {
             .map_err(|_| Error::OutputMessage)?;
         if let (true, Some(piv)) = (notification, option.partial_iv) {
             request.notification_number = Some(piv);
+        }
+        if piv_less_notification {
+            request.notification_without_piv = true;
         }
         Ok(())
     }
