@@ -14,6 +14,29 @@ use coset::{CoseEncrypt0, EncryptionContext, Header, ProtectedHeader, enc_struct
 type AesCcm<A, M, N> = ccm::Ccm<A, M, N>;
 type Aes192Gcm = aes_gcm::AesGcm<aes::Aes192, ccm::consts::U12>;
 
+/// Calls `$f::<C>(args)` with `C` the RustCrypto AEAD type of the COSE algorithm `$alg`
+/// (RFC 9053 §4.1 AES-GCM, §4.2 AES-CCM); any other algorithm is
+/// [`Error::AlgorithmKeyMismatch`].
+macro_rules! with_aead_type {
+    ($alg:expr, $f:ident($($arg:expr),*)) => {{
+        use aes::{Aes128, Aes256};
+        match $alg {
+            Algorithm::A128Gcm => $f::<aes_gcm::Aes128Gcm>($($arg),*),
+            Algorithm::A192Gcm => $f::<Aes192Gcm>($($arg),*),
+            Algorithm::A256Gcm => $f::<aes_gcm::Aes256Gcm>($($arg),*),
+            Algorithm::AesCcm16_64_128 => $f::<AesCcm<Aes128, U8, U13>>($($arg),*),
+            Algorithm::AesCcm16_64_256 => $f::<AesCcm<Aes256, U8, U13>>($($arg),*),
+            Algorithm::AesCcm64_64_128 => $f::<AesCcm<Aes128, U8, U7>>($($arg),*),
+            Algorithm::AesCcm64_64_256 => $f::<AesCcm<Aes256, U8, U7>>($($arg),*),
+            Algorithm::AesCcm16_128_128 => $f::<AesCcm<Aes128, U16, U13>>($($arg),*),
+            Algorithm::AesCcm16_128_256 => $f::<AesCcm<Aes256, U16, U13>>($($arg),*),
+            Algorithm::AesCcm64_128_128 => $f::<AesCcm<Aes128, U16, U7>>($($arg),*),
+            Algorithm::AesCcm64_128_256 => $f::<AesCcm<Aes256, U16, U7>>($($arg),*),
+            _ => Err(Error::AlgorithmKeyMismatch),
+        }
+    }};
+}
+
 /// RFC 9053 §4.1, §4.2: seal `plaintext` with the AEAD `alg`.
 pub(crate) fn aead_seal(
     key: &[u8],
@@ -22,37 +45,7 @@ pub(crate) fn aead_seal(
     aad: &[u8],
     plaintext: &[u8],
 ) -> Result<Vec<u8>, Error> {
-    use aes::{Aes128, Aes256};
-    match alg {
-        Algorithm::A128Gcm => seal_with::<aes_gcm::Aes128Gcm>(key, nonce, aad, plaintext),
-        Algorithm::A192Gcm => seal_with::<Aes192Gcm>(key, nonce, aad, plaintext),
-        Algorithm::A256Gcm => seal_with::<aes_gcm::Aes256Gcm>(key, nonce, aad, plaintext),
-        Algorithm::AesCcm16_64_128 => {
-            seal_with::<AesCcm<Aes128, U8, U13>>(key, nonce, aad, plaintext)
-        }
-        Algorithm::AesCcm16_64_256 => {
-            seal_with::<AesCcm<Aes256, U8, U13>>(key, nonce, aad, plaintext)
-        }
-        Algorithm::AesCcm64_64_128 => {
-            seal_with::<AesCcm<Aes128, U8, U7>>(key, nonce, aad, plaintext)
-        }
-        Algorithm::AesCcm64_64_256 => {
-            seal_with::<AesCcm<Aes256, U8, U7>>(key, nonce, aad, plaintext)
-        }
-        Algorithm::AesCcm16_128_128 => {
-            seal_with::<AesCcm<Aes128, U16, U13>>(key, nonce, aad, plaintext)
-        }
-        Algorithm::AesCcm16_128_256 => {
-            seal_with::<AesCcm<Aes256, U16, U13>>(key, nonce, aad, plaintext)
-        }
-        Algorithm::AesCcm64_128_128 => {
-            seal_with::<AesCcm<Aes128, U16, U7>>(key, nonce, aad, plaintext)
-        }
-        Algorithm::AesCcm64_128_256 => {
-            seal_with::<AesCcm<Aes256, U16, U7>>(key, nonce, aad, plaintext)
-        }
-        _ => Err(Error::AlgorithmKeyMismatch),
-    }
+    with_aead_type!(alg, seal_with(key, nonce, aad, plaintext))
 }
 
 /// RFC 9053 §4.1, §4.2: open `ciphertext` (with its tag at the end) with the AEAD `alg`.
@@ -63,37 +56,12 @@ pub(crate) fn aead_open(
     aad: &[u8],
     ciphertext: &[u8],
 ) -> Result<Vec<u8>, Error> {
-    use aes::{Aes128, Aes256};
-    match alg {
-        Algorithm::A128Gcm => open_with::<aes_gcm::Aes128Gcm>(key, nonce, aad, ciphertext),
-        Algorithm::A192Gcm => open_with::<Aes192Gcm>(key, nonce, aad, ciphertext),
-        Algorithm::A256Gcm => open_with::<aes_gcm::Aes256Gcm>(key, nonce, aad, ciphertext),
-        Algorithm::AesCcm16_64_128 => {
-            open_with::<AesCcm<Aes128, U8, U13>>(key, nonce, aad, ciphertext)
-        }
-        Algorithm::AesCcm16_64_256 => {
-            open_with::<AesCcm<Aes256, U8, U13>>(key, nonce, aad, ciphertext)
-        }
-        Algorithm::AesCcm64_64_128 => {
-            open_with::<AesCcm<Aes128, U8, U7>>(key, nonce, aad, ciphertext)
-        }
-        Algorithm::AesCcm64_64_256 => {
-            open_with::<AesCcm<Aes256, U8, U7>>(key, nonce, aad, ciphertext)
-        }
-        Algorithm::AesCcm16_128_128 => {
-            open_with::<AesCcm<Aes128, U16, U13>>(key, nonce, aad, ciphertext)
-        }
-        Algorithm::AesCcm16_128_256 => {
-            open_with::<AesCcm<Aes256, U16, U13>>(key, nonce, aad, ciphertext)
-        }
-        Algorithm::AesCcm64_128_128 => {
-            open_with::<AesCcm<Aes128, U16, U7>>(key, nonce, aad, ciphertext)
-        }
-        Algorithm::AesCcm64_128_256 => {
-            open_with::<AesCcm<Aes256, U16, U7>>(key, nonce, aad, ciphertext)
-        }
-        _ => Err(Error::AlgorithmKeyMismatch),
-    }
+    let tag = aead_tag_len(alg).ok_or(Error::AlgorithmKeyMismatch)?;
+    // A ciphertext shorter than the tag fails in `open_into_cipher`, after the key and
+    // nonce checks.
+    let mut out = alloc::vec![0u8; ciphertext.len().saturating_sub(tag)];
+    aead_open_into_bytes(key, alg, nonce, aad, ciphertext, &mut out)?;
+    Ok(out)
 }
 
 /// RFC 9053 §4.1, §4.2: [`aead_open`] writing the plaintext into `out`, which must be exactly
@@ -159,22 +127,7 @@ fn aead_open_into_bytes(
     ciphertext: &[u8],
     out: &mut [u8],
 ) -> Result<(), Error> {
-    use aes::{Aes128, Aes256};
-    let (k, n, a, c) = (key, nonce, aad, ciphertext);
-    match alg {
-        Algorithm::A128Gcm => open_into_with::<aes_gcm::Aes128Gcm>(k, n, a, c, out),
-        Algorithm::A192Gcm => open_into_with::<Aes192Gcm>(k, n, a, c, out),
-        Algorithm::A256Gcm => open_into_with::<aes_gcm::Aes256Gcm>(k, n, a, c, out),
-        Algorithm::AesCcm16_64_128 => open_into_with::<AesCcm<Aes128, U8, U13>>(k, n, a, c, out),
-        Algorithm::AesCcm16_64_256 => open_into_with::<AesCcm<Aes256, U8, U13>>(k, n, a, c, out),
-        Algorithm::AesCcm64_64_128 => open_into_with::<AesCcm<Aes128, U8, U7>>(k, n, a, c, out),
-        Algorithm::AesCcm64_64_256 => open_into_with::<AesCcm<Aes256, U8, U7>>(k, n, a, c, out),
-        Algorithm::AesCcm16_128_128 => open_into_with::<AesCcm<Aes128, U16, U13>>(k, n, a, c, out),
-        Algorithm::AesCcm16_128_256 => open_into_with::<AesCcm<Aes256, U16, U13>>(k, n, a, c, out),
-        Algorithm::AesCcm64_128_128 => open_into_with::<AesCcm<Aes128, U16, U7>>(k, n, a, c, out),
-        Algorithm::AesCcm64_128_256 => open_into_with::<AesCcm<Aes256, U16, U7>>(k, n, a, c, out),
-        _ => Err(Error::AlgorithmKeyMismatch),
-    }
+    with_aead_type!(alg, open_into_with(key, nonce, aad, ciphertext, out))
 }
 
 /// The tag length of the AEAD `alg` (RFC 9053 §4.1: 16 for AES-GCM; §4.2: the `M` of the
@@ -237,19 +190,6 @@ fn seal_with<C: KeyInit + Aead>(
     let nonce = Nonce::<C>::try_from(nonce).map_err(|_| Error::InvalidIv)?;
     cipher
         .encrypt(&nonce, Payload { msg, aad })
-        .map_err(|_| Error::DecryptionFailed)
-}
-
-fn open_with<C: KeyInit + Aead>(
-    key: &[u8],
-    nonce: &[u8],
-    aad: &[u8],
-    msg: &[u8],
-) -> Result<Vec<u8>, Error> {
-    let cipher = C::new_from_slice(key).map_err(|_| Error::AlgorithmKeyMismatch)?;
-    let nonce = Nonce::<C>::try_from(nonce).map_err(|_| Error::InvalidIv)?;
-    cipher
-        .decrypt(&nonce, Payload { msg, aad })
         .map_err(|_| Error::DecryptionFailed)
 }
 
