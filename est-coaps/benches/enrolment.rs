@@ -197,20 +197,6 @@ fn skg_encrypted(s: &mut Setup, d: &KeyDecryption, rng: &mut rand::rngs::StdRng)
     }
 }
 
-/// The device's certificate key (keyAgreement, SKI) as the Content-Format 280 recipient.
-fn device_decryption(s: &Setup) -> KeyDecryption {
-    let (_, ski) = s
-        .device_cert
-        .tbs_certificate()
-        .get_extension::<est_coaps::x509_cert::ext::pkix::SubjectKeyIdentifier>()
-        .unwrap()
-        .unwrap();
-    KeyDecryption::Agreement {
-        key_id: ski.0.as_bytes().to_vec(),
-        secret: est_coaps::p256::SecretKey::from(s.device_key.as_nonzero_scalar()),
-    }
-}
-
 fn bench(c: &mut Criterion) {
     let mut rng = rand::rngs::StdRng::seed_from_u64(2);
     let key = SigningKey::generate_from_rng(&mut rng);
@@ -269,7 +255,7 @@ fn bench(c: &mut Criterion) {
         })
     });
     let mut s = setup();
-    let d = device_decryption(&s);
+    let d = KeyDecryption::for_certificate(&s.device_cert, &s.device_key).unwrap();
     g.bench_function(
         "skg with Content-Format 280 (ECDH to the device certificate)",
         |b| b.iter(|| skg_encrypted(&mut s, &d, &mut rng)),

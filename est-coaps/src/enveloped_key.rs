@@ -17,7 +17,10 @@
 use crate::error::Error;
 use crate::key_protection::KeyWrap;
 use aes::cipher::block_padding::Pkcs7;
-use aes::cipher::{BlockModeDecrypt, BlockModeEncrypt, KeyInit, KeyIvInit};
+use aes::cipher::consts::U16;
+use aes::cipher::{
+    BlockCipherDecrypt, BlockCipherEncrypt, BlockModeDecrypt, BlockModeEncrypt, KeyInit, KeyIvInit,
+};
 use alloc::vec::Vec;
 use cms::content_info::{CmsVersion, ContentInfo};
 use cms::enveloped_data::{
@@ -107,6 +110,26 @@ impl Drop for KeyDecryption {
 }
 
 impl KeyDecryption {
+    /// RFC 7030 §4.4.1.2: the client's key agreement `key` and the certificate binding it,
+    /// named by the certificate's subjectKeyIdentifier.
+    ///
+    /// # Errors
+    /// As [`crate::decrypt_keys::agreement_key`] (key usage, no subjectKeyIdentifier, not
+    /// P-256), and [`Error::KeyProtectionRefused`] when `key` is not the certificate's key.
+    pub fn for_certificate(
+        cert: &x509_cert::Certificate,
+        key: &p256::ecdsa::SigningKey,
+    ) -> Result<Self, Error> {
+        let (key_id, public) = crate::decrypt_keys::agreement_key(cert)?;
+        let secret = SecretKey::from(key.as_nonzero_scalar());
+        if secret.public_key() != public {
+            return Err(Error::KeyProtectionRefused(
+                "the key is not the certificate's key",
+            ));
+        }
+        Ok(KeyDecryption::Agreement { key_id, secret })
+    }
+
     /// The identifier the CSR must carry to ask for this key (RFC 7030 §4.4.1).
     #[must_use]
     pub fn protection_key(&self) -> crate::key_protection::ProtectionKey {
@@ -165,38 +188,79 @@ fn x963_kek(
     Ok(kek)
 }
 
+/// RFC 3394 AES key wrap of `cek` under `kek` into `out` (8 bytes longer than `cek`).
+fn wrap_with<C: KeyInit + BlockCipherEncrypt<BlockSize = U16>>(
+    kek: &[u8],
+    cek: &[u8],
+    out: &mut [u8],
+) -> Result<(), Error> {
+    aes_kw::AesKw::<C>::new_from_slice(kek)
+        .map_err(|_| Error::Issuing("KEK length"))?
+        .wrap_key(cek, out)
+        .map(|_| ())
+        .map_err(|_| Error::Issuing("AES key wrap"))
+}
+
+/// RFC 3394 §2.2.3: unwraps and checks the integrity of `wrapped` into `out`.
+fn unwrap_with<C: KeyInit + BlockCipherDecrypt<BlockSize = U16>>(
+    kek: &[u8],
+    wrapped: &[u8],
+    out: &mut [u8],
+) -> Result<(), Error> {
+    const FAIL: Error = Error::KeyDecryptionFailed("key unwrap failed");
+    aes_kw::AesKw::<C>::new_from_slice(kek)
+        .map_err(|_| FAIL)?
+        .unwrap_key(wrapped, out)
+        .map(|_| ())
+        .map_err(|_| FAIL)
+}
+
+/// AES-CBC with PKCS#7 padding (RFC 3565 §4.1) of `buf[..len]` in place; the padded length.
+fn cbc_encrypt_with<C: KeyInit + BlockCipherEncrypt<BlockSize = U16>>(
+    cek: &[u8],
+    iv: &[u8; 16],
+    buf: &mut [u8],
+    len: usize,
+) -> Result<usize, Error> {
+    cbc::Encryptor::<C>::new_from_slices(cek, iv)
+        .map_err(|_| Error::Issuing("AES-CBC key"))?
+        .encrypt_padded::<Pkcs7>(buf, len)
+        .map(<[u8]>::len)
+        .map_err(|_| Error::Issuing("AES-CBC"))
+}
+
+/// AES-CBC decryption in place and PKCS#7 padding check; the plaintext length.
+fn cbc_decrypt_with<C: KeyInit + BlockCipherDecrypt<BlockSize = U16>>(
+    cek: &[u8],
+    iv: &[u8],
+    buf: &mut [u8],
+) -> Result<usize, Error> {
+    const FAIL: Error = Error::KeyDecryptionFailed("content decryption failed");
+    cbc::Decryptor::<C>::new_from_slices(cek, iv)
+        .map_err(|_| FAIL)?
+        .decrypt_padded::<Pkcs7>(buf)
+        .map(<[u8]>::len)
+        .map_err(|_| FAIL)
+}
+
 fn wrap_key(wrap: KeyWrap, kek: &[u8], cek: &[u8]) -> Result<Vec<u8>, Error> {
     let mut out = alloc::vec![0u8; cek.len() + 8];
-    let bad = |_| Error::Issuing("AES key wrap");
     match wrap {
-        KeyWrap::Aes128 => aes_kw::KwAes128::new_from_slice(kek)
-            .map_err(|_| Error::Issuing("KEK length"))?
-            .wrap_key(cek, &mut out)
-            .map_err(bad)?,
-        KeyWrap::Aes256 => aes_kw::KwAes256::new_from_slice(kek)
-            .map_err(|_| Error::Issuing("KEK length"))?
-            .wrap_key(cek, &mut out)
-            .map_err(bad)?,
-    };
+        KeyWrap::Aes128 => wrap_with::<aes::Aes128>(kek, cek, &mut out)?,
+        KeyWrap::Aes256 => wrap_with::<aes::Aes256>(kek, cek, &mut out)?,
+    }
     Ok(out)
 }
 
 fn unwrap_key(wrap: KeyWrap, kek: &[u8], wrapped: &[u8]) -> Result<Zeroizing<Vec<u8>>, Error> {
-    const FAIL: Error = Error::KeyDecryptionFailed("key unwrap failed");
     if wrapped.len() != wrap.key_len() + 8 {
-        return Err(FAIL);
+        return Err(Error::KeyDecryptionFailed("key unwrap failed"));
     }
     let mut out = Zeroizing::new(alloc::vec![0u8; wrap.key_len()]);
     match wrap {
-        KeyWrap::Aes128 => aes_kw::KwAes128::new_from_slice(kek)
-            .map_err(|_| FAIL)?
-            .unwrap_key(wrapped, &mut out)
-            .map_err(|_| FAIL)?,
-        KeyWrap::Aes256 => aes_kw::KwAes256::new_from_slice(kek)
-            .map_err(|_| FAIL)?
-            .unwrap_key(wrapped, &mut out)
-            .map_err(|_| FAIL)?,
-    };
+        KeyWrap::Aes128 => unwrap_with::<aes::Aes128>(kek, wrapped, &mut out)?,
+        KeyWrap::Aes256 => unwrap_with::<aes::Aes256>(kek, wrapped, &mut out)?,
+    }
     Ok(out)
 }
 
@@ -205,18 +269,9 @@ fn cbc_encrypt(wrap: KeyWrap, cek: &[u8], iv: &[u8; 16], content: &[u8]) -> Resu
     buf.get_mut(..content.len())
         .ok_or(BAD)?
         .copy_from_slice(content);
-    let bad = |_| Error::Issuing("AES-CBC");
     let len = match wrap {
-        KeyWrap::Aes128 => cbc::Encryptor::<aes::Aes128>::new_from_slices(cek, iv)
-            .map_err(bad)?
-            .encrypt_padded::<Pkcs7>(&mut buf, content.len())
-            .map_err(|_| Error::Issuing("AES-CBC"))?
-            .len(),
-        KeyWrap::Aes256 => cbc::Encryptor::<aes::Aes256>::new_from_slices(cek, iv)
-            .map_err(bad)?
-            .encrypt_padded::<Pkcs7>(&mut buf, content.len())
-            .map_err(|_| Error::Issuing("AES-CBC"))?
-            .len(),
+        KeyWrap::Aes128 => cbc_encrypt_with::<aes::Aes128>(cek, iv, &mut buf, content.len())?,
+        KeyWrap::Aes256 => cbc_encrypt_with::<aes::Aes256>(cek, iv, &mut buf, content.len())?,
     };
     buf.truncate(len);
     Ok(buf)
@@ -228,19 +283,10 @@ fn cbc_decrypt(
     iv: &[u8],
     ct: &[u8],
 ) -> Result<Zeroizing<Vec<u8>>, Error> {
-    const FAIL: Error = Error::KeyDecryptionFailed("content decryption failed");
     let mut buf = Zeroizing::new(ct.to_vec());
     let len = match wrap {
-        KeyWrap::Aes128 => cbc::Decryptor::<aes::Aes128>::new_from_slices(cek, iv)
-            .map_err(|_| FAIL)?
-            .decrypt_padded::<Pkcs7>(&mut buf)
-            .map_err(|_| FAIL)?
-            .len(),
-        KeyWrap::Aes256 => cbc::Decryptor::<aes::Aes256>::new_from_slices(cek, iv)
-            .map_err(|_| FAIL)?
-            .decrypt_padded::<Pkcs7>(&mut buf)
-            .map_err(|_| FAIL)?
-            .len(),
+        KeyWrap::Aes128 => cbc_decrypt_with::<aes::Aes128>(cek, iv, &mut buf)?,
+        KeyWrap::Aes256 => cbc_decrypt_with::<aes::Aes256>(cek, iv, &mut buf)?,
     };
     buf.truncate(len);
     Ok(buf)

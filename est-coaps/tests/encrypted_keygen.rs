@@ -40,10 +40,7 @@ fn ski(cert: &Certificate) -> Vec<u8> {
 }
 
 fn device_agreement(f: &Fixture<ApproveAll>) -> KeyDecryption {
-    KeyDecryption::Agreement {
-        key_id: ski(&f.device_cert),
-        secret: SecretKey::from(f.device_key.as_nonzero_scalar()),
-    }
+    KeyDecryption::for_certificate(&f.device_cert, &f.device_key).unwrap()
 }
 
 fn with_keks(mut f: Fixture<ApproveAll>, keks: &[(&[u8], &[u8])]) -> Fixture<ApproveAll> {
@@ -186,10 +183,12 @@ fn key_agreement_to_a_configured_certificate() {
     f.server = f
         .server
         .with_decrypt_keys(DecryptKeys::new().with_certificate(&other_cert).unwrap());
-    let d = KeyDecryption::Agreement {
-        key_id: ski(&other_cert),
-        secret: SecretKey::from(other_key.as_nonzero_scalar()),
-    };
+    let d = KeyDecryption::for_certificate(&other_cert, &other_key).unwrap();
+    // Not the certificate's key: refused before anything is sent.
+    assert!(matches!(
+        KeyDecryption::for_certificate(&other_cert, &f.device_key),
+        Err(Error::KeyProtectionRefused(_))
+    ));
     let p = protection(&d, &[KeyWrap::Aes128]);
     let (_, step) = run(&mut f, false, csr(Some(&p)), Some(d));
     assert_key_matches_certificate(&step.unwrap());

@@ -16,11 +16,9 @@
 mod common;
 use common::*;
 use est_coaps::der::{EncodePem, pem::LineEnding};
-use est_coaps::p256::SecretKey;
 use est_coaps::p256::ecdsa::SigningKey;
 use est_coaps::p256::elliptic_curve::Generate;
 use est_coaps::p256::pkcs8::EncodePrivateKey;
-use est_coaps::x509_cert::ext::pkix::SubjectKeyIdentifier;
 use est_coaps::*;
 
 /// A DER TLV: (tag, value) and the rest.
@@ -237,16 +235,7 @@ fn openssl_opens_key_agree_recipient_info_to_the_device_certificate() {
         "ca.pem",
         f.ca_cert.to_pem(LineEnding::LF).unwrap().as_bytes(),
     );
-    let (_, ski) = f
-        .device_cert
-        .tbs_certificate()
-        .get_extension::<SubjectKeyIdentifier>()
-        .unwrap()
-        .unwrap();
-    let decryption = KeyDecryption::Agreement {
-        key_id: ski.0.as_bytes().to_vec(),
-        secret: SecretKey::from(f.device_key.as_nonzero_scalar()),
-    };
+    let decryption = KeyDecryption::for_certificate(&f.device_cert, &f.device_key).unwrap();
     let issued = skg(&mut f, decryption, &[KeyWrap::Aes128]);
     let sealed = write(&d, "sealed.der", &issued.sealed);
     let (ok, text) = openssl(&["cms", "-cmsout", "-print", "-inform", "DER", "-in", &sealed]);
