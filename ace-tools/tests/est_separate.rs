@@ -17,56 +17,8 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-const ACE: &str = env!("CARGO_BIN_EXE_ace");
-
-fn tool(name: &str) -> Command {
-    let found = Command::new("sh")
-        .args(["-c", &format!("command -v {name}")])
-        .output()
-        .map(|o| o.status.success())
-        .unwrap_or(false);
-    assert!(
-        found,
-        "`{name}` is not installed: apt-get install libcoap3-bin openssl (scripts/test does)"
-    );
-    Command::new(name)
-}
-
-fn run(cmd: &mut Command) -> (bool, String) {
-    let out = cmd.output().unwrap();
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    (out.status.success(), text)
-}
-
-fn dir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("ace-est-sep-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
-
-fn s(p: &Path) -> String {
-    p.to_string_lossy().into_owned()
-}
-
-/// A factory CA (as a device manufacturer would run it), one device certificate and a CSR.
-fn factory_pki(d: &Path) {
-    let sh = format!(
-        "set -e; cd {d}; \
-         openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout fca.key -out fca.pem -subj '/CN=Factory CA/O=Maker' -days 30; \
-         openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout dev.key -out dev.csr -subj '/CN=device-1/O=Maker'; \
-         openssl x509 -req -in dev.csr -CA fca.pem -CAkey fca.key -CAcreateserial -out dev.pem -days 30; \
-         openssl req -new -key dev.key -subj '/CN=device-1/O=Maker' -outform DER -out sen.der",
-        d = s(d)
-    );
-    tool("openssl");
-    let (ok, text) = run(Command::new("sh").args(["-c", &sh]));
-    assert!(ok, "factory PKI: {text}");
-}
+mod common;
+use common::*;
 
 /// `ace est-server` with its stdout and stderr (the request log) collected.
 struct Server {

@@ -26,6 +26,7 @@ use est_coaps::*;
 
 use crate::est::client::{Received, Transport};
 use crate::est::files::{self, BoxError};
+use crate::est::unix_now;
 use crate::est::{DemoPolicy, ServerArgs, serve, view};
 
 /// A temporary directory under `std::env::temp_dir()`, removed on drop.
@@ -48,15 +49,6 @@ impl Drop for TempDir {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.0);
     }
-}
-
-fn unix_now() -> UnixTime {
-    UnixTime(
-        SystemTime::now()
-            .duration_since(SystemTime::UNIX_EPOCH)
-            .map(|d| d.as_secs())
-            .unwrap_or(0),
-    )
 }
 
 /// The manufacturer's CA and the device's factory certificate (DER) with its key.
@@ -250,14 +242,7 @@ fn server_keygen(
         private_key: files::pkcs8_der(key)?,
     };
     let mut t = Transport::connect(addr, identity, 1024, Duration::from_secs(5))?;
-    let (_, ski) = cert
-        .tbs_certificate()
-        .get_extension::<est_coaps::x509_cert::ext::pkix::SubjectKeyIdentifier>()?
-        .ok_or("the issued certificate has no subjectKeyIdentifier")?;
-    let decryption = KeyDecryption::Agreement {
-        key_id: ski.0.as_bytes().to_vec(),
-        secret: est_coaps::p256::SecretKey::from(key.as_nonzero_scalar()),
-    };
+    let decryption = KeyDecryption::for_certificate(cert, key)?;
     let protection = KeyProtection::new(decryption.protection_key(), &[KeyWrap::Aes128])?;
     let throwaway = SigningKey::generate_from_rng(&mut rand::rng());
     let csr = build_serverkeygen_csr(

@@ -123,18 +123,11 @@ fn key_decryption(
     if !encrypt_to_cert {
         return Ok(None);
     }
-    let ski = cert
-        .tbs_certificate()
-        .get_extension::<est_coaps::x509_cert::ext::pkix::SubjectKeyIdentifier>()?
-        .ok_or("--encrypt-to-cert: the certificate has no subjectKeyIdentifier")?
-        .1;
-    Ok(Some(KeyDecryption::Agreement {
-        key_id: ski.0.as_bytes().to_vec(),
-        secret: est_coaps::p256::SecretKey::from(key.as_nonzero_scalar()),
-    }))
+    Ok(Some(KeyDecryption::for_certificate(cert, key)?))
 }
 
-fn unix_now() -> UnixTime {
+/// The wall clock as the EST engines take it (seconds since the Unix epoch).
+pub(crate) fn unix_now() -> UnixTime {
     UnixTime(
         SystemTime::now()
             .duration_since(SystemTime::UNIX_EPOCH)

@@ -4,6 +4,7 @@
 use super::coap::{self, Due, REQUEST_TAG, Seen, SeparateQueue};
 use super::dtls::{self, Conn};
 use super::files::{self, BoxError};
+use super::unix_now;
 use coap_block::{Block1Outcome, Reassembler, ReassemblyConfig, RequestTag, Szx, serve_block2};
 use coap_lite::{CoapOption, MessageClass, MessageType, Packet};
 use dimpl::DtlsCertificate;
@@ -18,7 +19,7 @@ use std::net::{SocketAddr, UdpSocket};
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant};
 
 /// Arguments of `ace est-server`.
 #[derive(clap::Args, Debug)]
@@ -76,15 +77,6 @@ fn decrypt_keys(args: &ServerArgs) -> Result<DecryptKeys, BoxError> {
 /// At most this many separate responses are pending at a time; beyond it the server
 /// answers piggybacked.
 const SEPARATE_CAPACITY: usize = 64;
-
-fn unix_now() -> UnixTime {
-    UnixTime(
-        SystemTime::now()
-            .duration_since(SystemTime::UNIX_EPOCH)
-            .map(|d| d.as_secs())
-            .unwrap_or(0),
-    )
-}
 
 /// The server's policy: approve, optionally delaying the first try of each CSR.
 pub struct DemoPolicy {
